@@ -1,0 +1,27 @@
+# CRM Strategy Suite — one command to run, one to test. See README.md.
+SHELL := /bin/bash
+ADDONS ?=
+TEST_TAGS ?=
+
+.PHONY: help setup run stop test lint bench test-host clean-state
+
+help:
+	@echo "make run | stop | test [ADDONS=a,b] [TEST_TAGS=...] | lint | bench | setup"
+
+setup:
+	@bash -c 'source scripts/common.sh && bootstrap && ensure_chromium && log "Ready: Odoo in $$ODOO, venv in .venv, PostgreSQL on $$PGHOST:$$PGPORT"'
+
+run:
+	@scripts/run.sh
+
+stop:
+	@scripts/stop.sh
+
+test:
+	@ADDONS="$(ADDONS)" TEST_TAGS="$(TEST_TAGS)" scripts/test.sh
+
+lint:
+	@scripts/lint.sh
+
+bench:
+	@scripts/bench.sh

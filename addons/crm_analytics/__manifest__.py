@@ -1,0 +1,16 @@
+{
+    "name": "CRM Analytics",
+    "version": "19.0.1.0.0",
+    "category": "Sales/CRM",
+    "summary": "Customer data repository and analytics: RFM, cohorts, CLV (BG/NBD + Gamma-Gamma), "
+    "acquisition cost, campaign ROI, forecasting",
+    "author": "CRM Strategy Suite",
+    "website": "https://example.com/crm-strategy-suite",
+    "license": "LGPL-3",
+    "depends": ["crm_strategy"],
+    "external_dependencies": {"python": ["numpy", "pandas", "scipy", "xlsxwriter"]},
+    "data": [
+        "security/ir.model.access.csv",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,17 @@
+{
+    "name": "CRM Partner Portal",
+    "version": "19.0.1.0.0",
+    "category": "Supply Chain/Purchase",
+    "summary": "Collaborative CRM: suppliers confirm orders, see demand forecasts, share stock and "
+    "lead times and upload bills on the portal; signed webhooks",
+    "author": "CRM Strategy Suite",
+    "website": "https://example.com/crm-strategy-suite",
+    "license": "LGPL-3",
+    "depends": ["crm_strategy", "purchase_stock", "portal"],
+    "external_dependencies": {"python": ["requests", "xlsxwriter"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "views/crm_partner_portal_menus.xml",
+    ],
+    "installable": True,
+}

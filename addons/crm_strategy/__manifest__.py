@@ -1,0 +1,33 @@
+{
+    "name": "CRM Strategy",
+    "version": "19.0.1.0.0",
+    "category": "Sales/CRM",
+    "summary": "Customer segments along the segment-management continuum, profiling, "
+    "customer strategy, customer P&L and channel development",
+    "author": "CRM Strategy Suite",
+    "website": "https://example.com/crm-strategy-suite",
+    "license": "LGPL-3",
+    "depends": ["contacts", "sale_management", "sale_stock", "account", "crm", "utm"],
+    "data": [
+        "security/crm_strategy_security.xml",
+        "security/ir.model.access.csv",
+        "data/crm_strategy_data.xml",
+        "views/crm_segment_views.xml",
+        "views/crm_customer_measure_views.xml",
+        "views/crm_strategy_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/crm_strategy_menus.xml",
+    ],
+    "demo": [
+        "demo/crm_profile_tag_demo.xml",
+        "demo/crm_strategy_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_strategy/static/tests/tours/**/*",
+        ],
+    },
+    "application": False,
+    "installable": True,
+}

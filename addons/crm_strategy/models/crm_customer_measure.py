@@ -1,0 +1,139 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .res_partner import MEASURE_FIELDS
+
+
+class CrmCustomerMeasure(models.Model):
+    """Behavioural measures per commercial partner and company.
+
+    A table refreshed set-based from posted customer invoices and confirmed sale
+    orders (SQL aggregation, one upsert), so that segment rules, typology and
+    reports read stored figures instead of recomputing them per partner.
+    """
+
+    _name = "crm.customer.measure"
+    _description = "Customer Measures"
+    _order = "revenue_12m desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, index=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    first_order_date = fields.Date(readonly=True)
+    last_order_date = fields.Date(readonly=True)
+    order_count = fields.Integer(string="Orders", readonly=True, aggregator="sum")
+    revenue_12m = fields.Monetary(string="Revenue (12 months)", readonly=True)
+    revenue_total = fields.Monetary(string="Revenue (lifetime)", readonly=True)
+    margin_12m = fields.Monetary(string="Margin (12 months)", readonly=True)
+    margin_total = fields.Monetary(string="Margin (lifetime)", readonly=True)
+    average_order_value = fields.Monetary(readonly=True, aggregator="avg")
+    discount_share = fields.Float(
+        string="Discount Share (%)", readonly=True, aggregator="avg",
+        help="Discounts granted as a share of the gross (list) value of invoiced lines, in percent.",
+    )
+    days_since_last_order = fields.Integer(readonly=True, aggregator="avg")
+    typology_id = fields.Many2one("crm.typology.rule", string="Typology", readonly=True, index=True)
+    refresh_date = fields.Datetime(readonly=True)
+
+    _partner_company_uniq = models.Constraint(
+        "UNIQUE(partner_id, company_id)", "One measure row per customer and company."
+    )
+
+    @api.model
+    def action_refresh(self):
+        self._refresh_measures()
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def _cron_refresh(self):
+        self._refresh_measures(self.env["res.company"].search([]))
+
+    @api.model
+    def _refresh_measures(self, companies=None):
+        """Recompute every measure of the given companies in one statement, then the typology."""
+        companies = companies or self.env.companies
+        today = fields.Date.context_today(self)
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            WITH inv AS (
+                SELECT am.company_id, am.commercial_partner_id AS partner_id,
+                       SUM(-aml.balance) AS revenue_total,
+                       SUM(-aml.balance) FILTER (WHERE am.invoice_date > %(since)s) AS revenue_12m,
+                       SUM(-aml.balance - aml.quantity * COALESCE((pp.standard_price ->> am.company_id::text)::numeric, 0)
+                           * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END) AS margin_total,
+                       SUM(-aml.balance - aml.quantity * COALESCE((pp.standard_price ->> am.company_id::text)::numeric, 0)
+                           * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END)
+                           FILTER (WHERE am.invoice_date > %(since)s) AS margin_12m,
+                       SUM(CASE WHEN aml.discount < 100 THEN -aml.balance / (1 - aml.discount / 100.0)
+                                ELSE aml.quantity * aml.price_unit / NULLIF(am.invoice_currency_rate, 0)
+                                     * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END END) AS gross
+                  FROM account_move_line aml
+                  JOIN account_move am ON am.id = aml.move_id
+             LEFT JOIN product_product pp ON pp.id = aml.product_id
+                 WHERE am.state = 'posted'
+                   AND am.move_type IN ('out_invoice', 'out_refund')
+                   AND aml.display_type = 'product'
+                   AND am.company_id IN %(companies)s
+              GROUP BY am.company_id, am.commercial_partner_id
+            ), so AS (
+                SELECT so.company_id, rp.commercial_partner_id AS partner_id,
+                       MIN(so.date_order)::date AS first_order_date,
+                       MAX(so.date_order)::date AS last_order_date,
+                       COUNT(*) AS order_count,
+                       AVG(so.amount_untaxed / NULLIF(so.currency_rate, 0)) AS average_order_value
+                  FROM sale_order so
+                  JOIN res_partner rp ON rp.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.company_id IN %(companies)s
+              GROUP BY so.company_id, rp.commercial_partner_id
+            ), merged AS (
+                SELECT COALESCE(inv.company_id, so.company_id) AS company_id,
+                       COALESCE(inv.partner_id, so.partner_id) AS partner_id,
+                       so.first_order_date, so.last_order_date,
+                       COALESCE(so.order_count, 0) AS order_count,
+                       COALESCE(inv.revenue_12m, 0) AS revenue_12m,
+                       COALESCE(inv.revenue_total, 0) AS revenue_total,
+                       COALESCE(inv.margin_12m, 0) AS margin_12m,
+                       COALESCE(inv.margin_total, 0) AS margin_total,
+                       COALESCE(so.average_order_value, 0) AS average_order_value,
+                       CASE WHEN COALESCE(inv.gross, 0) > 0
+                            THEN ROUND(100 * (inv.gross - inv.revenue_total) / inv.gross, 2) ELSE 0 END
+                           AS discount_share,
+                       %(today)s::date - so.last_order_date AS days_since_last_order
+                  FROM inv FULL OUTER JOIN so ON so.company_id = inv.company_id AND so.partner_id = inv.partner_id
+            ), upserted AS (
+                INSERT INTO crm_customer_measure AS m (
+                    company_id, partner_id, first_order_date, last_order_date, order_count, revenue_12m,
+                    revenue_total, margin_12m, margin_total, average_order_value, discount_share,
+                    days_since_last_order, refresh_date, create_uid, create_date, write_uid, write_date)
+                SELECT company_id, partner_id, first_order_date, last_order_date, order_count, revenue_12m,
+                       revenue_total, margin_12m, margin_total, average_order_value, discount_share,
+                       days_since_last_order, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM merged
+                ON CONFLICT (partner_id, company_id) DO UPDATE SET
+                    first_order_date = EXCLUDED.first_order_date, last_order_date = EXCLUDED.last_order_date,
+                    order_count = EXCLUDED.order_count, revenue_12m = EXCLUDED.revenue_12m,
+                    revenue_total = EXCLUDED.revenue_total, margin_12m = EXCLUDED.margin_12m,
+                    margin_total = EXCLUDED.margin_total, average_order_value = EXCLUDED.average_order_value,
+                    discount_share = EXCLUDED.discount_share,
+                    days_since_last_order = EXCLUDED.days_since_last_order,
+                    refresh_date = EXCLUDED.refresh_date, write_uid = EXCLUDED.write_uid,
+                    write_date = EXCLUDED.write_date
+                RETURNING m.id
+            )
+            DELETE FROM crm_customer_measure old
+             WHERE old.company_id IN %(companies)s
+               AND old.id NOT IN (SELECT id FROM upserted)
+            """,
+            since=today - timedelta(days=365),
+            today=today,
+            companies=tuple(companies.ids),
+            uid=self.env.uid,
+        ))
+        self.invalidate_model()
+        self.env["crm.typology.rule"]._apply_rules(companies)
+        self.env["res.partner"].invalidate_model(list(MEASURE_FIELDS))

@@ -1,0 +1,314 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+CONTINUUM_STAGES = [
+    ("product_centric", "Product-centric analysis"),
+    ("marketing_segmentation", "Marketing segmentation"),
+    ("customer_management", "Customer management"),
+    ("segment_advisor", "Segment advisors"),
+    ("segment_owner", "Segment owners"),
+    ("customer_pnl", "Customer-centric P&L"),
+]
+
+STRATEGY_ACTIONS = [
+    ("attract", "Attract"),
+    ("grow", "Grow"),
+    ("retain", "Retain"),
+    ("divest", "Let go"),
+]
+
+
+def _group_label(field, value, env):
+    if field.type == "selection":
+        return dict(field._description_selection(env)).get(value) or env._("Unknown")
+    if field.type in ("many2one", "many2many"):
+        return value.display_name if value else env._("Unknown")
+    return value if value not in (False, None) else env._("Unknown")
+
+
+class CrmSegment(models.Model):
+    """A group of customers managed as one along the segment-management continuum."""
+
+    _name = "crm.segment"
+    _description = "Customer Segment"
+    _inherit = ["mail.thread", "mail.activity.mixin", "crm.domain.rule.mixin"]
+    _rule_model = "res.partner"
+    _order = "priority desc, sequence, name"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    code = fields.Char(required=True, tracking=True, help="Short unique code, used in exports and reports.")
+    description = fields.Text()
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    priority = fields.Integer(
+        default=10,
+        tracking=True,
+        help="When a customer belongs to several segments, the one with the highest priority is its primary segment.",
+    )
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    continuum_stage = fields.Selection(
+        CONTINUUM_STAGES,
+        string="Continuum Stage",
+        required=True,
+        default="product_centric",
+        tracking=True,
+        group_expand="_read_group_continuum_stage",
+        help="How far the company manages this segment as a business of its own, from product-centric "
+        "analysis to a customer-centric profit and loss.",
+    )
+    strategy_action = fields.Selection(
+        STRATEGY_ACTIONS,
+        string="Strategy",
+        required=True,
+        default="grow",
+        tracking=True,
+        help="What the customer strategy says to do with these customers.",
+    )
+    advisor_id = fields.Many2one(
+        "res.users", string="Segment Advisor", tracking=True, domain="[('share', '=', False)]"
+    )
+    owner_id = fields.Many2one(
+        "res.users", string="Segment Owner", tracking=True, domain="[('share', '=', False)]",
+        help="The owner may edit the segment and answers for its results.",
+    )
+    value_proposition = fields.Html(help="What the company offers this segment, and why they should care.")
+    rule_domain = fields.Char(
+        tracking=True,
+        help="Customers matching this rule are the members. Conditions may use the partner's profile and "
+        "its customer measures (revenue, margin, orders, days since last order, typology...).",
+    )
+    member_ids = fields.One2many("crm.segment.member", "segment_id", string="Memberships")
+    partner_ids = fields.Many2many(
+        "res.partner", string="Members", compute="_compute_partner_ids", search="_search_partner_ids"
+    )
+    member_count = fields.Integer(compute="_compute_member_count", string="Members Count")
+    history_ids = fields.One2many("crm.segment.history", "segment_id", string="Membership History")
+    product_abc_ids = fields.One2many("crm.segment.product.abc", "segment_id", string="Product ABC")
+    profile_distribution_html = fields.Html(
+        compute="_compute_profile_distribution_html", sanitize=False, string="Profile of the Members",
+        help="How the members spread over every demographic, psychographic and behavioural attribute.",
+    )
+    last_refresh = fields.Datetime(readonly=True, copy=False)
+
+    _code_company_uniq = models.Constraint(
+        "UNIQUE(code, company_id)", "A segment code must be unique per company."
+    )
+
+    def _compute_partner_ids(self):
+        members = self.env["crm.segment.member"].search([("segment_id", "in", self.ids)])
+        by_segment = {}
+        for member in members:
+            by_segment.setdefault(member.segment_id.id, []).append(member.partner_id.id)
+        for segment in self:
+            segment.partner_ids = [fields.Command.set(by_segment.get(segment.id, []))]
+
+    def _search_partner_ids(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        members = self.env["crm.segment.member"]._search([("partner_id", "in", value)])
+        return Domain("id", operator, members.subselect("segment_id"))
+
+    def _compute_member_count(self):
+        counts = dict(self.env["crm.segment.member"]._read_group(
+            [("segment_id", "in", self.ids)], ["segment_id"], ["__count"]))
+        for segment in self:
+            segment.member_count = counts.get(segment, 0)
+
+    def action_refresh_members(self):
+        """Recompute the members of these segments from their rules (button and cron)."""
+        self._refresh_members()
+        return True
+
+    @api.model
+    def _cron_refresh_members(self):
+        self.env["crm.customer.measure"]._refresh_measures(self.env["res.company"].search([]))
+        self.search([])._refresh_members()
+
+    def _member_domain(self):
+        """Active commercial partners of the segment's company that match its rule."""
+        self.ensure_one()
+        return (
+            self._get_rule_domain()
+            & Domain("active", "=", True)
+            & (Domain("is_company", "=", True) | Domain("parent_id", "=", False))
+            & Domain("company_id", "in", [False, self.company_id.id])
+        )
+
+    def _refresh_members(self):
+        """Set-based: each rule becomes one SQL query; memberships and history are written in bulk."""
+        self.env.flush_all()
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        now = fields.Datetime.now()
+        for segment in self.sudo():
+            if not segment.active:
+                continue
+            query = Partner.with_company(segment.company_id)._search(segment._member_domain())
+            self.env.cr.execute(SQL(
+                """
+                WITH target AS (%(target)s),
+                gone AS (
+                    DELETE FROM crm_segment_member m
+                     WHERE m.segment_id = %(segment)s AND m.partner_id NOT IN (SELECT * FROM target)
+                 RETURNING m.partner_id
+                ), came AS (
+                    INSERT INTO crm_segment_member (segment_id, partner_id, company_id, date_joined, is_primary,
+                                                    continuum_stage, strategy_action,
+                                                    create_uid, create_date, write_uid, write_date)
+                    SELECT %(segment)s, t.id, %(company)s, %(now)s, FALSE, %(stage)s, %(action)s,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM (SELECT * FROM target) AS t(id)
+                     WHERE NOT EXISTS (SELECT 1 FROM crm_segment_member m
+                                        WHERE m.segment_id = %(segment)s AND m.partner_id = t.id)
+                 RETURNING partner_id
+                )
+                INSERT INTO crm_segment_history (segment_id, partner_id, company_id, event, date,
+                                                 create_uid, create_date, write_uid, write_date)
+                SELECT %(segment)s, partner_id, %(company)s, 'enter', %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM came
+                 UNION ALL
+                SELECT %(segment)s, partner_id, %(company)s, 'leave', %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM gone
+                """,
+                target=query.subselect(),
+                segment=segment.id,
+                company=segment.company_id.id,
+                stage=segment.continuum_stage,
+                action=segment.strategy_action,
+                now=now,
+                uid=self.env.uid,
+            ))
+        self.sudo().write({"last_refresh": now})
+        self._update_primary_members(self.company_id)
+        self.env["crm.segment.product.abc"].sudo()._refresh_for_segments(self.filtered("active"))
+        self.env["crm.segment.member"].invalidate_model()
+        self.env["crm.segment.history"].invalidate_model()
+        self.env["res.partner"].invalidate_model(["crm_primary_segment_id", "crm_segment_member_ids"])
+        self.invalidate_recordset(["member_ids", "partner_ids", "member_count", "history_ids"])
+
+    @api.model
+    def _update_primary_members(self, companies):
+        """Flag, per customer and company, the membership of the highest-priority active segment."""
+        if not companies:
+            return
+        self.env.cr.execute(SQL(
+            """
+            WITH best AS (
+                SELECT DISTINCT ON (m.partner_id, m.company_id) m.id
+                  FROM crm_segment_member m
+                  JOIN crm_segment s ON s.id = m.segment_id
+                 WHERE s.active AND m.company_id IN %(companies)s
+              ORDER BY m.partner_id, m.company_id, s.priority DESC, s.sequence, s.id
+            )
+            UPDATE crm_segment_member m
+               SET is_primary = (m.id IN (SELECT id FROM best))
+             WHERE m.company_id IN %(companies)s
+               AND m.is_primary IS DISTINCT FROM (m.id IN (SELECT id FROM best))
+            """,
+            companies=tuple(companies.ids),
+        ))
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"priority", "sequence", "active"} & set(vals):
+            self.env.flush_all()
+            self._update_primary_members(self.company_id)
+            self.env["crm.segment.member"].invalidate_model(["is_primary"])
+            self.env["res.partner"].invalidate_model(["crm_primary_segment_id"])
+        return res
+
+    PROFILE_ATTRIBUTES = (
+        "crm_age_band", "crm_income_band", "crm_education", "industry_id", "crm_size_band",
+        "crm_revenue_band", "crm_profile_tag_ids",
+    )
+
+    @api.depends("member_ids")
+    def _compute_profile_distribution_html(self):
+        Partner = self.env["res.partner"]
+        for segment in self:
+            total = segment.member_count
+            if not segment.id or not total:
+                segment.profile_distribution_html = Markup("<p class='text-muted'>%s</p>") % self.env._(
+                    "No member yet: refresh the segment.")
+                continue
+            blocks = []
+            members = self.env["crm.segment.member"]._search(
+                [("segment_id", "=", segment.id)]).subselect("partner_id")
+            Measure = self.env["crm.customer.measure"]
+            typologies = dict(Measure._read_group(
+                [("company_id", "=", segment.company_id.id),
+                 ("partner_id", "in", members)],
+                ["typology_id"], ["__count"]))
+            no_typology = self.env["crm.typology.rule"]
+            # members without a measure row have no typology either
+            typologies[no_typology] = typologies.get(no_typology, 0) + total - sum(typologies.values())
+            distributions = [(Partner._fields[attribute], Partner._read_group(
+                [("id", "in", members)], [attribute], ["__count"])) for attribute in self.PROFILE_ATTRIBUTES]
+            distributions.append((Measure._fields["typology_id"], [(k, v) for k, v in typologies.items() if v]))
+            for field, groups in distributions:
+                rows = Markup("").join(
+                    Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s%%</td></tr>") % (
+                        _group_label(field, value, self.env), count, round(100.0 * count / total, 1))
+                    for value, count in sorted(groups, key=lambda g: -g[1])
+                )
+                blocks.append(Markup(
+                    "<div class='col-lg-3 col-md-6'><h6>%s</h6><table class='table table-sm'>%s</table></div>"
+                ) % (field._description_string(self.env), rows))
+            segment.profile_distribution_html = Markup("<div class='row'>%s</div>") % Markup("").join(blocks)
+
+    def action_view_members(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Members of %s", self.name),
+            "res_model": "crm.segment.member",
+            "view_mode": "list,pivot,graph",
+            "domain": [("segment_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
+    def action_view_history(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Membership history of %s", self.name),
+            "res_model": "crm.segment.history",
+            "view_mode": "list,pivot,graph",
+            "domain": [("segment_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
+    def _has_customer_pnl(self):
+        """Whether the segment has customer P&L figures; the customer P&L extends this."""
+        return True
+
+    @api.model
+    def _read_group_continuum_stage(self, values, domain):
+        return [key for key, _label in CONTINUUM_STAGES]
+
+    @api.constrains("continuum_stage", "advisor_id", "owner_id")
+    def _check_continuum_stage(self):
+        order = [key for key, _label in CONTINUUM_STAGES]
+        for segment in self:
+            rank = order.index(segment.continuum_stage)
+            if rank >= order.index("segment_advisor") and not segment.advisor_id:
+                raise ValidationError(
+                    self.env._("Segment %(name)s needs a segment advisor to reach the stage '%(stage)s'.",
+                               name=segment.name, stage=dict(CONTINUUM_STAGES)[segment.continuum_stage])
+                )
+            if segment.continuum_stage == "customer_pnl" and not segment._has_customer_pnl():
+                raise ValidationError(
+                    self.env._("Segment %s needs customer P&L figures before it can be run on its own P&L.",
+                               segment.name)
+                )
+            if rank >= order.index("segment_owner") and not segment.owner_id:
+                raise ValidationError(
+                    self.env._("Segment %(name)s needs a segment owner to reach the stage '%(stage)s'.",
+                               name=segment.name, stage=dict(CONTINUUM_STAGES)[segment.continuum_stage])
+                )

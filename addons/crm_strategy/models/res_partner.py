@@ -1,0 +1,196 @@
+from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+# Measures exposed on the partner for the current company, searchable so that
+# segment rules written on res.partner can use them.
+MEASURE_FIELDS = {
+    "crm_first_order_date": "first_order_date",
+    "crm_last_order_date": "last_order_date",
+    "crm_order_count": "order_count",
+    "crm_revenue_12m": "revenue_12m",
+    "crm_revenue_total": "revenue_total",
+    "crm_margin_12m": "margin_12m",
+    "crm_margin_total": "margin_total",
+    "crm_average_order_value": "average_order_value",
+    "crm_discount_share": "discount_share",
+    "crm_days_since_last_order": "days_since_last_order",
+    "crm_typology_id": "typology_id",
+}
+
+AGE_BANDS = [
+    ("under_25", "Under 25"), ("25_34", "25-34"), ("35_44", "35-44"),
+    ("45_54", "45-54"), ("55_64", "55-64"), ("65_plus", "65 and over"),
+]
+INCOME_BANDS = [("low", "Low"), ("lower_middle", "Lower middle"), ("upper_middle", "Upper middle"), ("high", "High")]
+EDUCATION_LEVELS = [
+    ("primary", "Primary"), ("secondary", "Secondary"), ("vocational", "Vocational"),
+    ("bachelor", "Bachelor"), ("master", "Master"), ("doctorate", "Doctorate"),
+]
+SIZE_BANDS = [("micro", "Micro (< 10)"), ("small", "Small (10-49)"), ("medium", "Medium (50-249)"),
+              ("large", "Large (250+)")]
+REVENUE_BANDS = [("under_1m", "Under 1 M"), ("1m_10m", "1-10 M"), ("10m_50m", "10-50 M"), ("over_50m", "Over 50 M")]
+
+
+def _empty_value_matches(field, operator, value):
+    """Whether a missing measure (0 for numbers, empty otherwise) satisfies the condition."""
+    empty = 0 if field.type in ("integer", "float", "monetary") else False
+    if operator == "in":
+        return empty in value or (empty == 0 and False in value)
+    if operator == "not in":
+        return empty not in value and not (empty == 0 and False in value)
+    if empty is False or operator not in ("<", "<=", ">", ">="):
+        return False
+    return {"<": empty < value, "<=": empty <= value, ">": empty > value, ">=": empty >= value}[operator]
+
+
+def _measure_search(source):
+    def search(self, operator, value):
+        return self._search_crm_measure_field(source, operator, value)
+    return search
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # --- demographic profile ------------------------------------------------
+    crm_birth_year = fields.Integer(string="Birth Year")
+    crm_age_band = fields.Selection(AGE_BANDS, string="Age Band", compute="_compute_crm_age_band", store=True,
+                                    readonly=False, help="Computed from the birth year when known.")
+    crm_income_band = fields.Selection(INCOME_BANDS, string="Income Band")
+    crm_education = fields.Selection(EDUCATION_LEVELS, string="Education")
+    crm_size_band = fields.Selection(SIZE_BANDS, string="Company Size")
+    crm_revenue_band = fields.Selection(REVENUE_BANDS, string="Company Revenue")
+    # --- psychographic profile ----------------------------------------------
+    crm_profile_tag_ids = fields.Many2many(
+        "crm.profile.tag", "crm_profile_tag_res_partner_rel", "partner_id", "tag_id",
+        string="Interests, Values and Lifestyle",
+    )
+
+    # --- behavioural measures (current company) -----------------------------
+    crm_measure_ids = fields.One2many("crm.customer.measure", "partner_id", string="Customer Measures")
+    crm_first_order_date = fields.Date("First Order", compute="_compute_crm_measures", search="_search_crm_first_order_date")
+    crm_last_order_date = fields.Date("Last Order", compute="_compute_crm_measures", search="_search_crm_last_order_date")
+    crm_order_count = fields.Integer("Orders", compute="_compute_crm_measures", search="_search_crm_order_count")
+    crm_revenue_12m = fields.Float("Revenue (12 months)", compute="_compute_crm_measures",
+                                   search="_search_crm_revenue_12m")
+    crm_revenue_total = fields.Float("Revenue (lifetime)", compute="_compute_crm_measures",
+                                     search="_search_crm_revenue_total")
+    crm_margin_12m = fields.Float("Margin (12 months)", compute="_compute_crm_measures",
+                                  search="_search_crm_margin_12m")
+    crm_margin_total = fields.Float("Margin (lifetime)", compute="_compute_crm_measures",
+                                    search="_search_crm_margin_total")
+    crm_average_order_value = fields.Float("Average Order Value", compute="_compute_crm_measures",
+                                           search="_search_crm_average_order_value")
+    crm_discount_share = fields.Float("Discount Share (%)", compute="_compute_crm_measures",
+                                      search="_search_crm_discount_share")
+    crm_days_since_last_order = fields.Integer("Days Since Last Order", compute="_compute_crm_measures",
+                                               search="_search_crm_days_since_last_order")
+    crm_typology_id = fields.Many2one("crm.typology.rule", string="Typology", compute="_compute_crm_measures",
+                                      search="_search_crm_typology_id")
+
+    # --- segments -----------------------------------------------------------
+    crm_segment_member_ids = fields.One2many("crm.segment.member", "partner_id", string="Segment Memberships")
+    crm_primary_segment_id = fields.Many2one(
+        "crm.segment", string="Primary Segment", compute="_compute_crm_primary_segment",
+        search="_search_crm_primary_segment",
+        help="The segment of highest priority among those the customer belongs to, in the current company.",
+    )
+
+    @api.depends("crm_birth_year")
+    def _compute_crm_age_band(self):
+        year = fields.Date.context_today(self).year
+        for partner in self:
+            if not partner.crm_birth_year:
+                continue
+            age = year - partner.crm_birth_year
+            partner.crm_age_band = (
+                "under_25" if age < 25 else "25_34" if age < 35 else "35_44" if age < 45
+                else "45_54" if age < 55 else "55_64" if age < 65 else "65_plus"
+            )
+
+    @api.depends_context("company")
+    def _compute_crm_measures(self):
+        measures = self.env["crm.customer.measure"].sudo().search([
+            ("partner_id", "in", self.commercial_partner_id.ids),
+            ("company_id", "=", self.env.company.id),
+        ])
+        by_partner = {m.partner_id.id: m for m in measures}
+        for partner in self:
+            measure = by_partner.get(partner.commercial_partner_id.id)
+            for field, source in MEASURE_FIELDS.items():
+                value = measure[source] if measure else False
+                partner[field] = value if value is not False else self._fields[field].convert_to_cache(False, partner)
+
+    def _search_crm_measure_field(self, source, operator, value):
+        """Partners whose measure row of the current company satisfies the condition.
+
+        A partner without a row counts as zero/empty, so `orders = 0` finds customers
+        who never ordered.
+        """
+        Measure = self.env["crm.customer.measure"].sudo()
+        company = Domain("company_id", "=", self.env.company.id)
+        matching = Measure._search(company & Domain(source, operator, value))
+        domain = Domain("commercial_partner_id", "in", matching.subselect("partner_id"))
+        if _empty_value_matches(Measure._fields[source], operator, value):
+            with_row = Measure._search(company)
+            domain |= Domain("commercial_partner_id", "not in", with_row.subselect("partner_id"))
+        return domain
+
+    @api.depends_context("company")
+    def _compute_crm_primary_segment(self):
+        members = self.env["crm.segment.member"].sudo().search([
+            ("partner_id", "in", self.commercial_partner_id.ids),
+            ("company_id", "=", self.env.company.id),
+            ("is_primary", "=", True),
+        ])
+        by_partner = {m.partner_id.id: m.segment_id for m in members}
+        for partner in self:
+            partner.crm_primary_segment_id = by_partner.get(partner.commercial_partner_id.id, False)
+
+    def _search_crm_primary_segment(self, operator, value):
+        members = self.env["crm.segment.member"].sudo()._search([
+            ("company_id", "=", self.env.company.id),
+            ("is_primary", "=", True),
+            ("segment_id", operator, value),
+        ])
+        return Domain("commercial_partner_id", "in", members.subselect("partner_id"))
+
+    _search_crm_first_order_date = _measure_search("first_order_date")
+    _search_crm_last_order_date = _measure_search("last_order_date")
+    _search_crm_order_count = _measure_search("order_count")
+    _search_crm_revenue_12m = _measure_search("revenue_12m")
+    _search_crm_revenue_total = _measure_search("revenue_total")
+    _search_crm_margin_12m = _measure_search("margin_12m")
+    _search_crm_margin_total = _measure_search("margin_total")
+    _search_crm_average_order_value = _measure_search("average_order_value")
+    _search_crm_discount_share = _measure_search("discount_share")
+    _search_crm_days_since_last_order = _measure_search("days_since_last_order")
+    _search_crm_typology_id = _measure_search("typology_id")
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("active") is False:
+            self._crm_leave_segments()
+        return res
+
+    def _crm_leave_segments(self):
+        """Archived partners are never members: drop their memberships now, with history."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            WITH gone AS (
+                DELETE FROM crm_segment_member WHERE partner_id IN %(partners)s
+                RETURNING segment_id, partner_id, company_id
+            )
+            INSERT INTO crm_segment_history (segment_id, partner_id, company_id, event, date,
+                                             create_uid, create_date, write_uid, write_date)
+            SELECT segment_id, partner_id, company_id, 'leave', NOW() AT TIME ZONE 'UTC',
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM gone
+            """,
+            partners=tuple(self.ids), uid=self.env.uid,
+        ))
+        self.env["crm.segment.member"].invalidate_model()
+        self.env["crm.segment.history"].invalidate_model()
+        self.invalidate_model(["crm_primary_segment_id", "crm_segment_member_ids"])

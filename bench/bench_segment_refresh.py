@@ -1,0 +1,63 @@
+# Benchmark: segment membership refresh over N commercial partners (issue: target <= 2 s at 100k).
+# Run by `make bench` inside `odoo-bin shell` (``env`` is defined) on a throw-away database.
+import time
+
+from odoo.tools import SQL
+
+N = 100_000
+cr = env.cr  # noqa: F821 (provided by odoo-bin shell)
+company = env.company  # noqa: F821
+t0 = time.perf_counter()
+cr.execute(SQL(
+    """
+    INSERT INTO res_partner (name, complete_name, active, is_company, type, autopost_bills, group_rfq, group_on,
+                             company_id, create_date, write_date)
+    SELECT 'Bench customer ' || g, 'Bench customer ' || g, g %% 50 <> 0, TRUE, 'contact', 'ask', 'default',
+           'default', NULL, NOW(), NOW()
+      FROM generate_series(1, %s) g
+    """, N))
+cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE commercial_partner_id IS NULL")
+# skewed measures: lognormal-ish revenue, geometric order counts, uniform recency
+cr.execute(SQL(
+    """
+    INSERT INTO crm_customer_measure (partner_id, company_id, order_count, revenue_12m, revenue_total,
+                                      margin_12m, margin_total, average_order_value, discount_share,
+                                      days_since_last_order, first_order_date, last_order_date, refresh_date)
+    SELECT p.id, %(company)s, o.orders, o.rev, o.rev * 1.8, o.rev * 0.35, o.rev * 0.6,
+           o.rev / GREATEST(o.orders, 1), (random() * 30)::numeric(5, 2), o.recency,
+           CURRENT_DATE - o.recency - 400, CURRENT_DATE - o.recency, NOW()
+      FROM res_partner p
+     CROSS JOIN LATERAL (
+        SELECT GREATEST(1, floor(-ln(random() + 1e-9) * 3))::int AS orders,
+               round(exp(random() * 4 + 4)::numeric, 2) AS rev,
+               floor(random() * 700)::int AS recency, p.id AS pid
+     ) o
+     WHERE p.name LIKE 'Bench customer %%'
+    """, company=company.id))
+env.invalidate_all()  # noqa: F821
+print(f"generated {N} partners and their measures in {time.perf_counter() - t0:.1f} s")
+
+Segment = env["crm.segment"]  # noqa: F821
+rules = {
+    "BIG": "[('crm_revenue_12m', '>=', 1000)]",
+    "ATRISK": "[('crm_days_since_last_order', '>', 180), ('crm_order_count', '>=', 2)]",
+    "DISC": "[('crm_discount_share', '>=', 20)]",
+    "ALL": "[('crm_order_count', '>', 0)]",
+}
+segments = Segment.create([
+    {"name": code, "code": f"BENCH_{code}", "priority": i, "rule_domain": rule}
+    for i, (code, rule) in enumerate(rules.items())
+])
+for label, targets in (("one segment (ALL), first refresh", segments[-1:]),
+                       ("one segment (ALL), unchanged", segments[-1:]),
+                       ("four segments, first refresh", segments),
+                       ("four segments, unchanged", segments)):
+    env.flush_all()  # noqa: F821
+    t0 = time.perf_counter()
+    targets.action_refresh_members()
+    env.flush_all()  # noqa: F821
+    elapsed = time.perf_counter() - t0
+    members = sum(targets.mapped("member_count"))
+    print(f"segment refresh, {label}: {elapsed:.2f} s for {members} memberships over {N} partners "
+          f"(target <= 2 s)")
+cr.rollback()

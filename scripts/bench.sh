@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# make bench: performance figures (printed, never asserted in tests).
+# Each bench/bench_*.py runs in `odoo-bin shell` (with `env`) on a throw-away copy of the
+# template database with the suite installed; a benchmark prints its own figures.
+#   BENCH=segment   run only bench/bench_*segment*.py
+source "$(dirname "$0")/common.sh"
+bootstrap
+shopt -s nullglob
+benches=("$ROOT"/bench/bench_*${BENCH:-}*.py)
+if (( ${#benches[@]} == 0 )); then
+    log "No benchmark found."
+    exit 0
+fi
+ensure_template
+DB=crm_bench_$$
+trap 'drop_db "$DB"' EXIT
+copy_template "$DB"
+log "Installing the suite in $DB"
+odoo_bin -d "$DB" -i "$SUITE_ADDONS" --stop-after-init --log-level=warn --http-port="$(free_port)" \
+    || die "Installing the suite in the bench database failed"
+for b in "${benches[@]}"; do
+    log "bench: ${b#"$ROOT"/}"
+    PYTHONPATH="$ROOT/bench${PYTHONPATH:+:$PYTHONPATH}" \
+        odoo_bin shell -d "$DB" --log-level=warn --http-port="$(free_port)" < "$b"
+done

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# make lint: ruff and pylint-odoo (OCA's checks) over addons/ and tests/.
+source "$(dirname "$0")/common.sh"
+find_odoo
+ensure_venv
+ensure_dev_tools
+cd "$ROOT"
+log "ruff"
+"$VENV/bin/ruff" check addons tests scripts
+log "pylint-odoo"
+PYTHONPATH="$ODOO${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc" \
+    addons/crm_strategy addons/crm_analytics addons/crm_partner_portal tests/crm_suite_tests
+log "lint clean"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# make run: bootstrap, create/update the demo database, serve Odoo on 127.0.0.1.
+source "$(dirname "$0")/common.sh"
+bootstrap
+DB=${CRM_DEMO_DB:-crm_demo}
+PORT=${CRM_HTTP_PORT:-8069}
+if ! psql -d postgres -XAtqc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
+    log "Creating database $DB with demo data and the suite (a few minutes the first time)"
+    odoo_bin -d "$DB" -i "$SUITE_ADDONS" --with-demo --stop-after-init --log-level=warn \
+        || die "Installing the suite in $DB failed"
+fi
+PIDFILE=$STATE/odoo.pid
+if [[ -f $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
+    log "Odoo already runs (pid $(cat "$PIDFILE")) on http://127.0.0.1:$PORT"
+    exit 0
+fi
+cat >&2 <<MSG
+[crm] Serving http://127.0.0.1:$PORT  database: $DB
+[crm] Log in with  login: admin  password: admin   (stop with: make stop; FOREGROUND=1 keeps it in this terminal)
+MSG
+exec_args=(-d "$DB" --db-filter="^$DB\$" --http-port="$PORT" --pidfile="$PIDFILE")
+if [[ ${FOREGROUND:-0} != 1 ]]; then
+    odoo_cmd
+    setsid nohup "${ODOO_CMD[@]}" "${exec_args[@]}" --logfile="$STATE/odoo.log" >/dev/null 2>&1 < /dev/null &
+    for _ in $(seq 1 60); do
+        curl -fs -o /dev/null "http://127.0.0.1:$PORT/web/login" && { log "Odoo is up (log: .state/odoo.log)"; exit 0; }
+        sleep 1
+    done
+    die "Odoo did not answer within 60 s; see .state/odoo.log"
+fi
+odoo_bin "${exec_args[@]}"

@@ -1,0 +1,12 @@
+{
+    "name": "CRM Strategy Suite: suite-level tests",
+    "version": "19.0.1.0.0",
+    "category": "Hidden/Tests",
+    "summary": "Install, uninstall and reinstall checks across the three addons of the suite",
+    "author": "CRM Strategy Suite",
+    "website": "https://example.com/crm-strategy-suite",
+    "license": "LGPL-3",
+    # Only base: this module must survive the uninstallation of the addons it tests.
+    "depends": ["base"],
+    "installable": True,
+}

@@ -1,0 +1,19 @@
+from odoo.tests import TransactionCase, tagged
+
+SUITE = ("crm_strategy", "crm_analytics", "crm_partner_portal")
+
+
+@tagged("post_install", "-at_install")
+class TestSuiteInstalled(TransactionCase):
+    def test_suite_installed_with_menus(self):
+        modules = self.env["ir.module.module"].search([("name", "in", SUITE)])
+        self.assertEqual(sorted(modules.mapped("name")), sorted(SUITE))
+        self.assertEqual(set(modules.mapped("state")), {"installed"})
+        strategy_menu = self.env.ref("crm_strategy.crm_strategy_menu_root")
+        self.assertEqual(strategy_menu.parent_id, self.env.ref("crm.crm_menu_root"))
+        supplier_menu = self.env.ref("crm_partner_portal.menu_supplier_collaboration_root")
+        self.assertEqual(supplier_menu.parent_id, self.env.ref("purchase.menu_purchase_root"))
+
+    def test_versions_follow_the_series(self):
+        for module in self.env["ir.module.module"].search([("name", "in", SUITE)]):
+            self.assertEqual(module.latest_version, "19.0.1.0.0", module.name)
