@@ -15,6 +15,7 @@
         "views/crm_segment_views.xml",
         "views/crm_customer_measure_views.xml",
         "views/crm_strategy_views.xml",
+        "views/crm_customer_pnl_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_strategy_menus.xml",

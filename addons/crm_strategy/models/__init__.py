@@ -6,6 +6,11 @@ from . import crm_segment
 from . import crm_segment_member
 from . import crm_segment_history
 from . import crm_segment_product_abc
+from . import crm_cost_driver
+from . import crm_admin_cost_rule
+from . import crm_customer_pnl
+from . import crm_customer_profitability
+from . import crm_pnl_action_rule
 from . import crm_strategy
 from . import crm_strategy_line
 from . import res_partner

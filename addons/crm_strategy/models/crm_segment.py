@@ -1,3 +1,4 @@
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -91,6 +92,10 @@ class CrmSegment(models.Model):
     member_count = fields.Integer(compute="_compute_member_count", string="Members Count")
     history_ids = fields.One2many("crm.segment.history", "segment_id", string="Membership History")
     product_abc_ids = fields.One2many("crm.segment.product.abc", "segment_id", string="Product ABC")
+    pnl_waterfall_html = fields.Html(
+        compute="_compute_pnl_waterfall_html", sanitize=False, string="Segment P&L",
+        help="The customer P&L of the members over the last twelve months, as a waterfall.",
+    )
     profile_distribution_html = fields.Html(
         compute="_compute_profile_distribution_html", sanitize=False, string="Profile of the Members",
         help="How the members spread over every demographic, psychographic and behavioural attribute.",
@@ -102,12 +107,12 @@ class CrmSegment(models.Model):
     )
 
     def _compute_partner_ids(self):
-        members = self.env["crm.segment.member"].search([("segment_id", "in", self.ids)])
+        members = self.env["crm.segment.member"].search([("segment_id", "in", self._origin.ids)])
         by_segment = {}
         for member in members:
             by_segment.setdefault(member.segment_id.id, []).append(member.partner_id.id)
         for segment in self:
-            segment.partner_ids = [fields.Command.set(by_segment.get(segment.id, []))]
+            segment.partner_ids = [fields.Command.set(by_segment.get(segment._origin.id, []))]
 
     def _search_partner_ids(self, operator, value):
         if operator not in ("in", "not in"):
@@ -117,9 +122,9 @@ class CrmSegment(models.Model):
 
     def _compute_member_count(self):
         counts = dict(self.env["crm.segment.member"]._read_group(
-            [("segment_id", "in", self.ids)], ["segment_id"], ["__count"]))
+            [("segment_id", "in", self._origin.ids)], ["segment_id"], ["__count"]))
         for segment in self:
-            segment.member_count = counts.get(segment, 0)
+            segment.member_count = counts.get(segment._origin, 0)
 
     def action_refresh_members(self):
         """Recompute the members of these segments from their rules (button and cron)."""
@@ -233,13 +238,13 @@ class CrmSegment(models.Model):
         Partner = self.env["res.partner"]
         for segment in self:
             total = segment.member_count
-            if not segment.id or not total:
+            if not segment._origin.id or not total:
                 segment.profile_distribution_html = Markup("<p class='text-muted'>%s</p>") % self.env._(
                     "No member yet: refresh the segment.")
                 continue
             blocks = []
             members = self.env["crm.segment.member"]._search(
-                [("segment_id", "=", segment.id)]).subselect("partner_id")
+                [("segment_id", "=", segment._origin.id)]).subselect("partner_id")
             Measure = self.env["crm.customer.measure"]
             typologies = dict(Measure._read_group(
                 [("company_id", "=", segment.company_id.id),
@@ -261,6 +266,38 @@ class CrmSegment(models.Model):
                     "<div class='col-lg-3 col-md-6'><h6>%s</h6><table class='table table-sm'>%s</table></div>"
                 ) % (field._description_string(self.env), rows))
             segment.profile_distribution_html = Markup("<div class='row'>%s</div>") % Markup("").join(blocks)
+
+    def _compute_pnl_waterfall_html(self):
+        from .crm_customer_pnl import WATERFALL  # noqa: PLC0415
+
+        Pnl = self.env["crm.customer.pnl"]
+        since = fields.Date.context_today(self).replace(day=1) - relativedelta(months=11)
+        for segment in self:
+            if not segment._origin.id:
+                segment.pnl_waterfall_html = False
+                continue
+            members = self.env["crm.segment.member"]._search([("segment_id", "=", segment._origin.id)])
+            totals = Pnl._read_group(
+                [("company_id", "=", segment.company_id.id), ("month", ">=", since),
+                 ("partner_id", "in", members.subselect("partner_id"))],
+                [], [f"{field}:sum" for field, _label, _sign in WATERFALL])[0]
+            if not any(totals):
+                segment.pnl_waterfall_html = Markup("<p class='text-muted'>%s</p>") % self.env._(
+                    "No customer P&L for the members yet.")
+                continue
+            values = {field: total or 0.0 for (field, _l, _s), total in zip(WATERFALL, totals, strict=True)}
+            segment.pnl_waterfall_html = Pnl._waterfall_html(values, segment.company_id.currency_id)
+
+    def action_view_pnl(self):
+        self.ensure_one()
+        members = self.env["crm.segment.member"].search([("segment_id", "=", self.id)])
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("P&L of %s", self.name),
+            "res_model": "crm.customer.pnl",
+            "view_mode": "pivot,list,graph",
+            "domain": [("company_id", "=", self.company_id.id), ("partner_id", "in", members.partner_id.ids)],
+        }
 
     def action_view_members(self):
         self.ensure_one()
@@ -285,8 +322,11 @@ class CrmSegment(models.Model):
         }
 
     def _has_customer_pnl(self):
-        """Whether the segment has customer P&L figures; the customer P&L extends this."""
-        return True
+        """A segment is run on its own P&L only once its members have customer P&L rows."""
+        self.ensure_one()
+        members = self.env["crm.segment.member"].sudo()._search([("segment_id", "=", self.id)])
+        return bool(self.env["crm.customer.pnl"].sudo().search_count([
+            ("company_id", "=", self.company_id.id), ("partner_id", "in", members.subselect("partner_id"))], limit=1))
 
     @api.model
     def _read_group_continuum_stage(self, values, domain):

@@ -63,14 +63,14 @@ class CrmStrategyLine(models.Model):
     def _compute_actuals(self):
         actuals = self._fetch_actuals()
         for line in self:
-            values = actuals.get(line.id, {})
+            values = actuals.get(line._origin.id, {})
             for kpi in KPIS:
                 line[f"actual_{kpi}"] = values.get(kpi, 0)
             line.status = line._kpi_status()
 
     def _fetch_actuals(self):
         """All KPIs of all lines in one query over the members' posted invoices."""
-        lines = self.filtered(lambda l: l.id and l.segment_id and l.strategy_id.date_from and l.strategy_id.date_to)
+        lines = self._origin.filtered(lambda l: l.segment_id and l.strategy_id.date_from and l.strategy_id.date_to)
         if not lines:
             return {}
         self.env.flush_all()

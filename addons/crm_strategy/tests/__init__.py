@@ -1,4 +1,5 @@
 from . import test_crm_customer_measure
+from . import test_crm_customer_pnl
 from . import test_crm_segment
 from . import test_crm_segment_refresh
 from . import test_crm_strategy
