@@ -2,11 +2,12 @@
 SHELL := /bin/bash
 ADDONS ?=
 TEST_TAGS ?=
+BENCH ?=
 
 .PHONY: help setup run stop test lint bench test-host clean-state
 
 help:
-	@echo "make run | stop | test [ADDONS=a,b] [TEST_TAGS=...] | lint | bench | setup"
+	@echo "make run | stop | test [ADDONS=a,b] [TEST_TAGS=...] | lint | bench [BENCH=name] | setup"
 
 setup:
 	@bash -c 'source scripts/common.sh && bootstrap && ensure_chromium && log "Ready: Odoo in $$ODOO, venv in .venv, PostgreSQL on $$PGHOST:$$PGPORT"'
@@ -24,4 +25,4 @@ lint:
 	@scripts/lint.sh
 
 bench:
-	@scripts/bench.sh
+	@BENCH="$(BENCH)" scripts/bench.sh

@@ -48,10 +48,26 @@ segments = Segment.create([
     {"name": code, "code": f"BENCH_{code}", "priority": i, "rule_domain": rule}
     for i, (code, rule) in enumerate(rules.items())
 ])
-for label, targets in (("one segment (ALL), first refresh", segments[-1:]),
-                       ("one segment (ALL), unchanged", segments[-1:]),
-                       ("four segments, first refresh", segments),
-                       ("four segments, unchanged", segments)):
+
+
+def churn():
+    """5% of the customers change: their revenue moves across the BIG threshold, recency ages."""
+    cr.execute("""
+        UPDATE crm_customer_measure
+           SET revenue_12m = CASE WHEN revenue_12m >= 1000 THEN 10 ELSE 5000 END,
+               days_since_last_order = days_since_last_order + 200
+         WHERE id % 20 = 0
+    """)
+    env.invalidate_all()  # noqa: F821
+
+
+for label, targets, before in (("one segment (ALL), first load", segments[-1:], None),
+                               ("one segment (ALL), unchanged", segments[-1:], None),
+                               ("four segments, first load", segments, None),
+                               ("four segments, unchanged", segments, None),
+                               ("four segments, 5% of customers changed", segments, churn)):
+    if before:
+        before()
     env.flush_all()  # noqa: F821
     t0 = time.perf_counter()
     targets.action_refresh_members()

@@ -21,5 +21,6 @@ odoo_bin -d "$DB" -i "$SUITE_ADDONS" --stop-after-init --log-level=warn --http-p
 for b in "${benches[@]}"; do
     log "bench: ${b#"$ROOT"/}"
     PYTHONPATH="$ROOT/bench${PYTHONPATH:+:$PYTHONPATH}" \
-        odoo_bin shell -d "$DB" --log-level=warn --http-port="$(free_port)" < "$b"
+        "$PY" "$ODOO/odoo-bin" shell -c "$ROOT/odoo.conf" --addons-path="$(addons_path)" \
+        --data-dir="$STATE/filestore" -d "$DB" --log-level=warn --http-port="$(free_port)" < "$b"
 done

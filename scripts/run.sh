@@ -4,10 +4,12 @@ source "$(dirname "$0")/common.sh"
 bootstrap
 DB=${CRM_DEMO_DB:-crm_demo}
 PORT=${CRM_HTTP_PORT:-8069}
-if ! psql -d postgres -XAtqc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
+if ! db_exists "$DB"; then
     log "Creating database $DB with demo data and the suite (a few minutes the first time)"
-    odoo_bin -d "$DB" -i "$SUITE_ADDONS" --with-demo --stop-after-init --log-level=warn \
-        || die "Installing the suite in $DB failed"
+    ensure_template
+    copy_template "$DB"
+    odoo_bin -d "$DB" -i "$SUITE_ADDONS" --stop-after-init --log-level=warn --http-port="$(free_port)" \
+        || { drop_db "$DB"; die "Installing the suite in $DB failed"; }
 fi
 PIDFILE=$STATE/odoo.pid
 if [[ -f $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then

@@ -8,7 +8,9 @@ runbot rule: an install that warns is broken).
 import re
 import sys
 
-LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[\w.]+): (?P<msg>.*)")
+LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[\w.]+): (?P<msg>.*)"
+)
 RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 TEST_LOGGER = re.compile(r"^odoo\.addons\.\w+\.tests(\.|$)|^odoo\.tests\.(result|stats)$")
 # Benign lines from Odoo itself; keep this list short and justified.

@@ -29,6 +29,4 @@
             "crm_strategy/static/tests/tours/**/*",
         ],
     },
-    "application": False,
-    "installable": True,
 }

@@ -8,5 +8,4 @@
     "license": "LGPL-3",
     # Only base: this module must survive the uninstallation of the addons it tests.
     "depends": ["base"],
-    "installable": True,
 }

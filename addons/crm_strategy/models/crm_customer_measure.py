@@ -18,6 +18,7 @@ class CrmCustomerMeasure(models.Model):
     _description = "Customer Measures"
     _order = "revenue_12m desc, id"
     _rec_name = "partner_id"
+    _log_access = False  # computed table written by SQL; refresh_date says when
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, index=True, ondelete="cascade")
@@ -35,7 +36,7 @@ class CrmCustomerMeasure(models.Model):
         help="Discounts granted as a share of the gross (list) value of invoiced lines, in percent.",
     )
     days_since_last_order = fields.Integer(readonly=True, aggregator="avg")
-    typology_id = fields.Many2one("crm.typology.rule", string="Typology", readonly=True, index=True)
+    typology_id = fields.Many2one("crm.typology.rule", readonly=True, index=True)
     refresh_date = fields.Datetime(readonly=True)
 
     _partner_company_uniq = models.Constraint(
@@ -49,7 +50,7 @@ class CrmCustomerMeasure(models.Model):
 
     @api.model
     def _cron_refresh(self):
-        self._refresh_measures(self.env["res.company"].search([]))
+        self._refresh_measures(self.env["res.company"].search([("active", "=", True)]))
 
     @api.model
     def _refresh_measures(self, companies=None):
@@ -63,9 +64,11 @@ class CrmCustomerMeasure(models.Model):
                 SELECT am.company_id, am.commercial_partner_id AS partner_id,
                        SUM(-aml.balance) AS revenue_total,
                        SUM(-aml.balance) FILTER (WHERE am.invoice_date > %(since)s) AS revenue_12m,
-                       SUM(-aml.balance - aml.quantity * COALESCE((pp.standard_price ->> am.company_id::text)::numeric, 0)
+                       SUM(-aml.balance - aml.quantity
+                           * COALESCE((pp.standard_price ->> am.company_id::text)::numeric, 0)
                            * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END) AS margin_total,
-                       SUM(-aml.balance - aml.quantity * COALESCE((pp.standard_price ->> am.company_id::text)::numeric, 0)
+                       SUM(-aml.balance - aml.quantity
+                           * COALESCE((pp.standard_price ->> am.company_id::text)::numeric, 0)
                            * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END)
                            FILTER (WHERE am.invoice_date > %(since)s) AS margin_12m,
                        SUM(CASE WHEN aml.discount < 100 THEN -aml.balance / (1 - aml.discount / 100.0)
@@ -108,11 +111,10 @@ class CrmCustomerMeasure(models.Model):
                 INSERT INTO crm_customer_measure AS m (
                     company_id, partner_id, first_order_date, last_order_date, order_count, revenue_12m,
                     revenue_total, margin_12m, margin_total, average_order_value, discount_share,
-                    days_since_last_order, refresh_date, create_uid, create_date, write_uid, write_date)
+                    days_since_last_order, refresh_date)
                 SELECT company_id, partner_id, first_order_date, last_order_date, order_count, revenue_12m,
                        revenue_total, margin_12m, margin_total, average_order_value, discount_share,
-                       days_since_last_order, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC',
-                       %(uid)s, NOW() AT TIME ZONE 'UTC'
+                       days_since_last_order, NOW() AT TIME ZONE 'UTC'
                   FROM merged
                 ON CONFLICT (partner_id, company_id) DO UPDATE SET
                     first_order_date = EXCLUDED.first_order_date, last_order_date = EXCLUDED.last_order_date,
@@ -121,8 +123,7 @@ class CrmCustomerMeasure(models.Model):
                     margin_total = EXCLUDED.margin_total, average_order_value = EXCLUDED.average_order_value,
                     discount_share = EXCLUDED.discount_share,
                     days_since_last_order = EXCLUDED.days_since_last_order,
-                    refresh_date = EXCLUDED.refresh_date, write_uid = EXCLUDED.write_uid,
-                    write_date = EXCLUDED.write_date
+                    refresh_date = EXCLUDED.refresh_date
                 RETURNING m.id
             )
             DELETE FROM crm_customer_measure old
@@ -132,7 +133,6 @@ class CrmCustomerMeasure(models.Model):
             since=today - timedelta(days=365),
             today=today,
             companies=tuple(companies.ids),
-            uid=self.env.uid,
         ))
         self.invalidate_model()
         self.env["crm.typology.rule"]._apply_rules(companies)

@@ -1,12 +1,13 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
-from .crm_cost_driver import COST_DRIVERS
+from ..tools.xlsx import build_workbook
 
 WATERFALL = [
     ("gross_revenue", "Gross revenue", 1),
@@ -33,6 +34,7 @@ class CrmCustomerPnl(models.Model):
     _description = "Customer P&L"
     _order = "month desc, profit"
     _rec_name = "partner_id"
+    _log_access = False  # computed table written by SQL
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, index=True, ondelete="cascade")
@@ -79,7 +81,7 @@ class CrmCustomerPnl(models.Model):
     @api.model
     def _cron_refresh(self, months_back=2):
         """Incremental: recompute the last months of every company, one committed batch per company."""
-        companies = self.env["res.company"].search([])
+        companies = self.env["res.company"].search([("active", "=", True)])
         date_from = fields.Date.context_today(self).replace(day=1) - relativedelta(months=months_back - 1)
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(companies))
@@ -282,8 +284,7 @@ class CrmCustomerPnl(models.Model):
                 allowance_amount, net_revenue, product_cost, product_cost_estimated, channel_cost,
                 channel_cost_missing, cost_to_serve, admin_cost, profit, profit_pct, quotation_count, order_count,
                 order_line_count, delivery_count, return_count, invoice_count, credit_note_count,
-                payment_reminder_count, payment_delay_amount_days, activity_count,
-                create_uid, create_date, write_uid, write_date)
+                payment_reminder_count, payment_delay_amount_days, activity_count)
             SELECT b.partner_id, %(company)s, b.month, m.segment_id, b.gross_revenue, b.pricelist_reduction,
                    b.line_discount, b.allowance_amount, b.net_revenue, b.product_cost, b.product_cost_estimated,
                    b.channel_cost, %(channel_missing)s, b.cost_to_serve, COALESCE(a.admin_cost, 0),
@@ -292,14 +293,13 @@ class CrmCustomerPnl(models.Model):
                         - b.cost_to_serve - COALESCE(a.admin_cost, 0)) / ABS(b.net_revenue), 2) ELSE 0 END,
                    b.quotation_count, b.order_count, b.order_line_count, b.delivery_count, b.return_count,
                    b.invoice_count, b.credit_note_count, b.payment_reminder_count, b.payment_delay_amount_days,
-                   b.activity_count,
-                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                   b.activity_count
               FROM base b
          LEFT JOIN admin a ON a.partner_id = b.partner_id AND a.month = b.month
          LEFT JOIN crm_segment_member m ON m.partner_id = b.partner_id AND m.company_id = %(company)s
                                        AND m.is_primary
             """,
-            company=company.id, date_from=date_from, today=today, uid=self.env.uid,
+            company=company.id, date_from=date_from, today=today,
             channel=channel_cte, channel_missing=channel_sql is None,
         )
 
@@ -336,14 +336,14 @@ class CrmCustomerPnl(models.Model):
 
     def action_view_orders(self):
         start, end = self._month_bounds()
-        return self._drill(self.env._("Quotations and orders"), "sale.order", self._partner_domain("partner_id") + [
+        return self._drill(self.env._("Quotations and orders"), "sale.order", [*self._partner_domain("partner_id"),
             ("company_id", "=", self.company_id.id), ("create_date", ">=", start),
             ("create_date", "<", end + relativedelta(days=1)),
         ])
 
     def action_view_pickings(self):
         start, end = self._month_bounds()
-        return self._drill(self.env._("Deliveries and returns"), "stock.picking", self._partner_domain("partner_id") + [
+        return self._drill(self.env._("Deliveries and returns"), "stock.picking", [*self._partner_domain("partner_id"),
             ("company_id", "=", self.company_id.id), ("state", "=", "done"), ("date_done", ">=", start),
             ("date_done", "<", end + relativedelta(days=1)),
         ])
@@ -385,10 +385,6 @@ class CrmCustomerPnl(models.Model):
 
     @api.model
     def _waterfall_html(self, totals, currency):
-        from markupsafe import Markup  # noqa: PLC0415
-
-        from odoo.tools import format_amount  # noqa: PLC0415
-
         steps = self._waterfall_steps(totals)
         scale = max([abs(v) for _l, _a, s, e in steps for v in (s, e)] + [1.0])
         rows = []
@@ -407,9 +403,7 @@ class CrmCustomerPnl(models.Model):
     # --- export ---------------------------------------------------------------
     def action_export_xlsx(self):
         """The selected rows (or all visible ones) as a formatted workbook, downloaded at once."""
-        from ..tools.xlsx import build_workbook  # noqa: PLC0415
-
-        records = self or self.search([])
+        records = self or self.search([("company_id", "in", self.env.companies.ids)])
         columns = [
             ("Month", "date"), ("Customer", "text"), ("Primary segment", "text"),
             ("Gross revenue", "money"), ("Pricelist reductions", "money"), ("Line discounts", "money"),

@@ -89,11 +89,11 @@ class CrmCustomerProfitability(models.Model):
     def _compute_suggested_action(self):
         """The first action rule (by sequence) each customer matches."""
         suggestions = {}
-        for rule in self.env["crm.pnl.action.rule"].search([]):
+        for rule in self.env["crm.pnl.action.rule"].search([("active", "=", True)]):
             todo = self.filtered(lambda r: r.id not in suggestions)
             if not todo:
                 break
-            for record in self.search([("id", "in", todo.ids)] + list(rule._get_rule_domain())):
+            for record in self.search([("id", "in", todo.ids), *rule._get_rule_domain()]):
                 suggestions[record.id] = rule.name
         for record in self:
             record.suggested_action = suggestions.get(record.id, False)

@@ -40,7 +40,7 @@ class CrmDomainRuleMixin(models.AbstractModel):
             raise ValidationError(
                 self.env._("The rule of %(name)s is not a valid domain: %(error)s", name=self.display_name, error=e)
             ) from e
-        if not isinstance(value, (list, tuple)):
+        if not isinstance(value, list | tuple):
             raise ValidationError(self.env._("The rule of %(name)s must be a list of conditions.",
                                              name=self.display_name))
         model = self.env[self._rule_model]

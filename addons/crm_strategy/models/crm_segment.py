@@ -6,6 +6,8 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from .crm_customer_pnl import WATERFALL
+
 CONTINUUM_STAGES = [
     ("product_centric", "Product-centric analysis"),
     ("marketing_segmentation", "Marketing segmentation"),
@@ -56,7 +58,6 @@ class CrmSegment(models.Model):
     )
     continuum_stage = fields.Selection(
         CONTINUUM_STAGES,
-        string="Continuum Stage",
         required=True,
         default="product_centric",
         tracking=True,
@@ -133,8 +134,8 @@ class CrmSegment(models.Model):
 
     @api.model
     def _cron_refresh_members(self):
-        self.env["crm.customer.measure"]._refresh_measures(self.env["res.company"].search([]))
-        self.search([])._refresh_members()
+        self.env["crm.customer.measure"]._refresh_measures(self.env["res.company"].search([("active", "=", True)]))
+        self.search([("active", "=", True)])._refresh_members()
 
     def _member_domain(self):
         """Active commercial partners of the segment's company that match its rule."""
@@ -147,51 +148,67 @@ class CrmSegment(models.Model):
         )
 
     def _refresh_members(self):
-        """Set-based: each rule becomes one SQL query; memberships and history are written in bulk."""
+        """Set-based: every rule becomes one SQL query, and one statement diffs the wanted
+        memberships against the current ones, writes the changes, the primary flags and the
+        history in bulk (rows that do not change are not touched)."""
+        segments = self.sudo().filtered("active")
+        if not segments:
+            return
         self.env.flush_all()
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)
         now = fields.Datetime.now()
-        for segment in self.sudo():
-            if not segment.active:
-                continue
-            query = Partner.with_company(segment.company_id)._search(segment._member_domain())
-            self.env.cr.execute(SQL(
-                """
-                WITH target AS (%(target)s),
-                gone AS (
-                    DELETE FROM crm_segment_member m
-                     WHERE m.segment_id = %(segment)s AND m.partner_id NOT IN (SELECT * FROM target)
-                 RETURNING m.partner_id
-                ), came AS (
-                    INSERT INTO crm_segment_member (segment_id, partner_id, company_id, date_joined, is_primary,
-                                                    continuum_stage, strategy_action,
-                                                    create_uid, create_date, write_uid, write_date)
-                    SELECT %(segment)s, t.id, %(company)s, %(now)s, FALSE, %(stage)s, %(action)s,
-                           %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM (SELECT * FROM target) AS t(id)
-                     WHERE NOT EXISTS (SELECT 1 FROM crm_segment_member m
-                                        WHERE m.segment_id = %(segment)s AND m.partner_id = t.id)
-                 RETURNING partner_id
-                )
-                INSERT INTO crm_segment_history (segment_id, partner_id, company_id, event, date,
-                                                 create_uid, create_date, write_uid, write_date)
-                SELECT %(segment)s, partner_id, %(company)s, 'enter', %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM came
+        targets = SQL(" UNION ALL ").join(
+            SQL("SELECT %s AS segment_id, t.id AS partner_id FROM (%s) AS t(id)", segment.id,
+                Partner.with_company(segment.company_id)._search(segment._member_domain()).subselect())
+            for segment in segments
+        )
+        self.env.cr.execute(SQL(
+            """
+            WITH target AS (%(targets)s),
+            wanted AS (
+                SELECT segment_id, partner_id FROM target
                  UNION ALL
-                SELECT %(segment)s, partner_id, %(company)s, 'leave', %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM gone
-                """,
-                target=query.subselect(),
-                segment=segment.id,
-                company=segment.company_id.id,
-                stage=segment.continuum_stage,
-                action=segment.strategy_action,
-                now=now,
-                uid=self.env.uid,
-            ))
-        self.sudo().write({"last_refresh": now})
-        self._update_primary_members(self.company_id)
-        self.env["crm.segment.product.abc"].sudo()._refresh_for_segments(self.filtered("active"))
+                SELECT m.segment_id, m.partner_id FROM crm_segment_member m
+                 WHERE m.company_id IN %(companies)s AND m.segment_id NOT IN %(segments)s
+            ), ranked AS (
+                SELECT w.segment_id, w.partner_id, s.company_id, s.continuum_stage, s.strategy_action,
+                       ROW_NUMBER() OVER (PARTITION BY w.partner_id, s.company_id
+                                          ORDER BY s.priority DESC, s.sequence, s.id) = 1 AS is_primary
+                  FROM wanted w JOIN crm_segment s ON s.id = w.segment_id AND s.active
+            ), gone AS (
+                DELETE FROM crm_segment_member m
+                 WHERE m.segment_id IN %(segments)s
+                   AND NOT EXISTS (SELECT 1 FROM target t
+                                    WHERE t.segment_id = m.segment_id AND t.partner_id = m.partner_id)
+             RETURNING m.segment_id, m.partner_id, m.company_id
+            ), came AS (
+                INSERT INTO crm_segment_member (segment_id, partner_id, company_id, date_joined, is_primary,
+                                                continuum_stage, strategy_action)
+                SELECT r.segment_id, r.partner_id, r.company_id, %(now)s, r.is_primary,
+                       r.continuum_stage, r.strategy_action
+                  FROM ranked r
+                 WHERE r.segment_id IN %(segments)s
+                   AND NOT EXISTS (SELECT 1 FROM crm_segment_member m
+                                    WHERE m.segment_id = r.segment_id AND m.partner_id = r.partner_id)
+             RETURNING segment_id, partner_id, company_id
+            ), flipped AS (
+                UPDATE crm_segment_member m SET is_primary = r.is_primary
+                  FROM ranked r
+                 WHERE r.segment_id = m.segment_id AND r.partner_id = m.partner_id
+                   AND m.is_primary IS DISTINCT FROM r.is_primary
+            )
+            INSERT INTO crm_segment_history (segment_id, partner_id, company_id, event, date)
+            SELECT segment_id, partner_id, company_id, 'enter', %(now)s FROM came
+             UNION ALL
+            SELECT segment_id, partner_id, company_id, 'leave', %(now)s FROM gone
+            """,
+            targets=targets,
+            segments=tuple(segments.ids),
+            companies=tuple(segments.company_id.ids),
+            now=now,
+        ))
+        segments.write({"last_refresh": now})
+        self.env["crm.segment.product.abc"].sudo()._refresh_for_segments(segments)
         self.env["crm.segment.member"].invalidate_model()
         self.env["crm.segment.history"].invalidate_model()
         self.env["res.partner"].invalidate_model(["crm_primary_segment_id", "crm_segment_member_ids"])
@@ -268,8 +285,6 @@ class CrmSegment(models.Model):
             segment.profile_distribution_html = Markup("<div class='row'>%s</div>") % Markup("").join(blocks)
 
     def _compute_pnl_waterfall_html(self):
-        from .crm_customer_pnl import WATERFALL  # noqa: PLC0415
-
         Pnl = self.env["crm.customer.pnl"]
         since = fields.Date.context_today(self).replace(day=1) - relativedelta(months=11)
         for segment in self:

@@ -8,6 +8,7 @@ class CrmSegmentMember(models.Model):
     _description = "Segment Membership"
     _order = "segment_id, partner_id"
     _rec_name = "partner_id"
+    _log_access = False  # written in bulk by SQL; date_joined / date say when
 
     segment_id = fields.Many2one("crm.segment", required=True, index=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, ondelete="cascade")

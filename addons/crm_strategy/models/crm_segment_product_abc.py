@@ -12,6 +12,7 @@ class CrmSegmentProductAbc(models.Model):
     _description = "Segment Product ABC Analysis"
     _order = "segment_id, revenue desc"
     _rec_name = "product_id"
+    _log_access = False  # computed table written by SQL
 
     segment_id = fields.Many2one("crm.segment", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, index=True)
@@ -70,17 +71,15 @@ class CrmSegmentProductAbc(models.Model):
                 DELETE FROM crm_segment_product_abc WHERE segment_id IN %(segments)s
             )
             INSERT INTO crm_segment_product_abc (segment_id, company_id, product_id, revenue, margin,
-                                                 revenue_share, margin_share, revenue_class, margin_class,
-                                                 create_uid, create_date, write_uid, write_date)
+                                                 revenue_share, margin_share, revenue_class, margin_class)
             SELECT segment_id, company_id, product_id, revenue, margin,
                    ROUND(100 * COALESCE(rev_share, 0), 2), ROUND(100 * COALESCE(mar_share, 0), 2),
                    CASE WHEN revenue <= 0 THEN 'C' WHEN 100 * rev_before < %(a)s THEN 'A'
                         WHEN 100 * rev_before < %(b)s THEN 'B' ELSE 'C' END,
                    CASE WHEN margin <= 0 THEN 'C' WHEN 100 * mar_before < %(a)s THEN 'A'
-                        WHEN 100 * mar_before < %(b)s THEN 'B' ELSE 'C' END,
-                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                        WHEN 100 * mar_before < %(b)s THEN 'B' ELSE 'C' END
               FROM ranked
             """,
-            segments=tuple(segments.ids), a=threshold_a, b=threshold_b, uid=self.env.uid,
+            segments=tuple(segments.ids), a=threshold_a, b=threshold_b,
         ))
         self.invalidate_model()

@@ -70,7 +70,8 @@ class CrmStrategyLine(models.Model):
 
     def _fetch_actuals(self):
         """All KPIs of all lines in one query over the members' posted invoices."""
-        lines = self._origin.filtered(lambda l: l.segment_id and l.strategy_id.date_from and l.strategy_id.date_to)
+        lines = self._origin.filtered(
+            lambda line: line.segment_id and line.strategy_id.date_from and line.strategy_id.date_to)
         if not lines:
             return {}
         self.env.flush_all()

@@ -32,7 +32,7 @@ class CrmTypologyRule(models.Model):
         Measure = self.env["crm.customer.measure"].sudo()
         self.env.cr.execute(SQL(
             "UPDATE crm_customer_measure SET typology_id = NULL WHERE company_id IN %s", tuple(companies.ids)))
-        for rule in self.search([]):
+        for rule in self.search([("active", "=", True)]):
             scope = Domain("company_id", "in", companies.ids) & Domain("typology_id", "=", False)
             if rule.company_id:
                 scope &= Domain("company_id", "=", rule.company_id.id)

@@ -69,8 +69,10 @@ class ResPartner(models.Model):
 
     # --- behavioural measures (current company) -----------------------------
     crm_measure_ids = fields.One2many("crm.customer.measure", "partner_id", string="Customer Measures")
-    crm_first_order_date = fields.Date("First Order", compute="_compute_crm_measures", search="_search_crm_first_order_date")
-    crm_last_order_date = fields.Date("Last Order", compute="_compute_crm_measures", search="_search_crm_last_order_date")
+    crm_first_order_date = fields.Date("First Order", compute="_compute_crm_measures",
+                                       search="_search_crm_first_order_date")
+    crm_last_order_date = fields.Date("Last Order", compute="_compute_crm_measures",
+                                      search="_search_crm_last_order_date")
     crm_order_count = fields.Integer("Orders", compute="_compute_crm_measures", search="_search_crm_order_count")
     crm_revenue_12m = fields.Float("Revenue (12 months)", compute="_compute_crm_measures",
                                    search="_search_crm_revenue_12m")
@@ -183,13 +185,11 @@ class ResPartner(models.Model):
                 DELETE FROM crm_segment_member WHERE partner_id IN %(partners)s
                 RETURNING segment_id, partner_id, company_id
             )
-            INSERT INTO crm_segment_history (segment_id, partner_id, company_id, event, date,
-                                             create_uid, create_date, write_uid, write_date)
-            SELECT segment_id, partner_id, company_id, 'leave', NOW() AT TIME ZONE 'UTC',
-                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+            INSERT INTO crm_segment_history (segment_id, partner_id, company_id, event, date)
+            SELECT segment_id, partner_id, company_id, 'leave', NOW() AT TIME ZONE 'UTC'
               FROM gone
             """,
-            partners=tuple(self.ids), uid=self.env.uid,
+            partners=tuple(self.ids),
         ))
         self.env["crm.segment.member"].invalidate_model()
         self.env["crm.segment.history"].invalidate_model()

@@ -1,9 +1,8 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import new_test_user, tagged
-
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.tests import new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -41,7 +40,8 @@ class CrmStrategyCase(AccountTestInvoicingCommon):
             "partner_id": partner.id,
             "invoice_date": cls.today - timedelta(days=days_ago),
             "invoice_line_ids": [Command.create({
-                "product_id": (product or cls.product).id, "quantity": quantity, "price_unit": price, "discount": discount,
+                "product_id": (product or cls.product).id, "quantity": quantity, "price_unit": price,
+                "discount": discount,
                 "tax_ids": [Command.clear()],
             })],
         })

@@ -1,6 +1,8 @@
 import io
 from datetime import timedelta
 
+import openpyxl
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user
@@ -188,8 +190,6 @@ class TestCrmCustomerPnl(CrmStrategyCase):
         self.assertEqual(len(self.env["mail.message"].search(row.action_view_activities()["domain"])), 1)
 
     def test_xlsx_export_is_formula_safe(self):
-        import openpyxl  # noqa: PLC0415
-
         self.customer.name = '=HYPERLINK("http://evil.example","click")'
         action = self._row().action_export_xlsx()
         attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))

@@ -1,3 +1,5 @@
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import mute_logger
@@ -33,7 +35,7 @@ class TestCrmSegment(TransactionCase):
     def test_code_unique_per_company(self):
         other_company = self.env["res.company"].create({"name": "Other Co"})
         self.env["crm.segment"].create({"name": "Same code elsewhere", "code": "RET", "company_id": other_company.id})
-        with mute_logger("odoo.sql_db"), self.assertRaises(Exception), self.cr.savepoint():
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
             self.env["crm.segment"].create({"name": "Duplicate", "code": "RET"})
 
     def test_owner_may_edit_own_segment_only(self):

@@ -1,2 +1,3 @@
 from . import test_install
 from . import test_uninstall
+from . import test_access_matrix
