@@ -149,6 +149,7 @@ ensure_pg() {
     local data=$PG_DIR/data sock=$PG_DIR/run
     as_pg mkdir -p "$sock"
     if [[ ! -f $data/PG_VERSION ]]; then
+        port_busy "$PG_PRIVATE_PORT" && PG_PRIVATE_PORT=$(free_port_from $((PG_PRIVATE_PORT + 1)))
         log "Creating a private PostgreSQL cluster in $data"
         as_pg "$PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 \
             --auth-local=trust --auth-host=scram-sha-256 >/dev/null
@@ -165,15 +166,23 @@ shared_buffers = 512MB
 max_connections = 200
 CONF
     fi
+    local port
+    port=$(sed -n "s/^port = \([0-9]*\)$/\1/p" "$data/postgresql.conf" | tail -1)
     if ! as_pg "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-        log "Starting the private PostgreSQL cluster on 127.0.0.1:$PG_PRIVATE_PORT"
+        if port_busy "$port"; then
+            # another cluster (another checkout, a system server) holds the port: take a free one
+            port=$(free_port_from $((port + 1)))
+            log "Port taken; the private cluster moves to 127.0.0.1:$port"
+            as_pg tee -a "$data/postgresql.conf" >/dev/null <<<"port = $port"
+        fi
+        log "Starting the private PostgreSQL cluster on 127.0.0.1:$port"
         as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$PG_DIR/postgresql.log" -w -t 60 start >/dev/null \
             || die "PostgreSQL did not start; see $PG_DIR/postgresql.log"
     fi
     local pw_file=$STATE/db_password
     [[ -s $pw_file ]] || { head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$pw_file"; chmod 600 "$pw_file"; }
     local pw; pw=$(cat "$pw_file")
-    as_pg "$PG_BIN/psql" -h "$sock" -p "$PG_PRIVATE_PORT" -U postgres -d postgres -XqAt >/dev/null <<SQL
+    as_pg "$PG_BIN/psql" -h "$sock" -p "$port" -U postgres -d postgres -XqAt >/dev/null <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DB_ROLE') THEN
     CREATE ROLE "$DB_ROLE" LOGIN CREATEDB NOSUPERUSER;
@@ -181,7 +190,7 @@ DO \$\$ BEGIN
 END \$\$;
 ALTER ROLE "$DB_ROLE" PASSWORD '$pw';
 SQL
-    export PGHOST=127.0.0.1 PGPORT=$PG_PRIVATE_PORT PGUSER=$DB_ROLE PGPASSWORD=$pw
+    export PGHOST=127.0.0.1 PGPORT=$port PGUSER=$DB_ROLE PGPASSWORD=$pw
 }
 
 stop_pg() {
@@ -233,6 +242,16 @@ copy_template() {
 drop_db() {
     psql -d postgres -Xqc "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null 2>&1 || true
     rm -rf "$STATE/filestore/filestore/$1"
+}
+
+port_busy() {
+    python3 -c 'import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(("127.0.0.1", int(sys.argv[1]))) != 0)' "$1"
+}
+
+free_port_from() {
+    local p=$1
+    while port_busy "$p"; do p=$((p + 1)); done
+    echo "$p"
 }
 
 free_port() {

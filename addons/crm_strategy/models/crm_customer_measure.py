@@ -134,6 +134,7 @@ class CrmCustomerMeasure(models.Model):
             today=today,
             companies=tuple(companies.ids),
         ))
+        self.env.cr.execute(SQL("ANALYZE crm_customer_measure"))  # segment rules plan on fresh figures
         self.invalidate_model()
         self.env["crm.typology.rule"]._apply_rules(companies)
         self.env["res.partner"].invalidate_model(list(MEASURE_FIELDS))

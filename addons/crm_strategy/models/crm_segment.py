@@ -157,6 +157,9 @@ class CrmSegment(models.Model):
         self.env.flush_all()
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)
         now = fields.Datetime.now()
+        # Fresh statistics: after a bulk load the planner would otherwise take the membership
+        # table for empty and probe it row by row (quadratic).
+        self.env.cr.execute(SQL("ANALYZE crm_segment_member"))
         targets = SQL(" UNION ALL ").join(
             SQL("SELECT %s AS segment_id, t.id AS partner_id FROM (%s) AS t(id)", segment.id,
                 Partner.with_company(segment.company_id)._search(segment._member_domain()).subselect())
@@ -164,22 +167,25 @@ class CrmSegment(models.Model):
         )
         self.env.cr.execute(SQL(
             """
-            WITH target AS (%(targets)s),
-            wanted AS (
+            WITH target AS MATERIALIZED (%(targets)s),
+            existing AS MATERIALIZED (
+                -- a snapshot: probing the table being inserted into row by row would be quadratic
+                SELECT segment_id, partner_id FROM crm_segment_member WHERE segment_id IN %(segments)s
+            ), wanted AS (
                 SELECT segment_id, partner_id FROM target
                  UNION ALL
                 SELECT m.segment_id, m.partner_id FROM crm_segment_member m
                  WHERE m.company_id IN %(companies)s AND m.segment_id NOT IN %(segments)s
-            ), ranked AS (
+            ), ranked AS MATERIALIZED (
                 SELECT w.segment_id, w.partner_id, s.company_id, s.continuum_stage, s.strategy_action,
                        ROW_NUMBER() OVER (PARTITION BY w.partner_id, s.company_id
                                           ORDER BY s.priority DESC, s.sequence, s.id) = 1 AS is_primary
                   FROM wanted w JOIN crm_segment s ON s.id = w.segment_id AND s.active
             ), gone AS (
                 DELETE FROM crm_segment_member m
-                 WHERE m.segment_id IN %(segments)s
-                   AND NOT EXISTS (SELECT 1 FROM target t
-                                    WHERE t.segment_id = m.segment_id AND t.partner_id = m.partner_id)
+                 USING existing e
+                  LEFT JOIN target t ON t.segment_id = e.segment_id AND t.partner_id = e.partner_id
+                 WHERE m.segment_id = e.segment_id AND m.partner_id = e.partner_id AND t.partner_id IS NULL
              RETURNING m.segment_id, m.partner_id, m.company_id
             ), came AS (
                 INSERT INTO crm_segment_member (segment_id, partner_id, company_id, date_joined, is_primary,
@@ -187,9 +193,8 @@ class CrmSegment(models.Model):
                 SELECT r.segment_id, r.partner_id, r.company_id, %(now)s, r.is_primary,
                        r.continuum_stage, r.strategy_action
                   FROM ranked r
-                 WHERE r.segment_id IN %(segments)s
-                   AND NOT EXISTS (SELECT 1 FROM crm_segment_member m
-                                    WHERE m.segment_id = r.segment_id AND m.partner_id = r.partner_id)
+             LEFT JOIN existing e ON e.segment_id = r.segment_id AND e.partner_id = r.partner_id
+                 WHERE r.segment_id IN %(segments)s AND e.partner_id IS NULL
              RETURNING segment_id, partner_id, company_id
             ), flipped AS (
                 UPDATE crm_segment_member m SET is_primary = r.is_primary
