@@ -4,7 +4,7 @@ ADDONS ?=
 TEST_TAGS ?=
 BENCH ?=
 
-.PHONY: help setup run stop test lint bench test-host clean-state
+.PHONY: help setup run stop test lint bench test-host
 
 help:
 	@echo "make run | stop | test [ADDONS=a,b] [TEST_TAGS=...] | lint | bench [BENCH=name] | setup"
@@ -23,6 +23,9 @@ test:
 
 lint:
 	@scripts/lint.sh
+
+test-host:
+	@scripts/test_host.sh
 
 bench:
 	@BENCH="$(BENCH)" scripts/bench.sh

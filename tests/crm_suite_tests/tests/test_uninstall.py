@@ -63,6 +63,33 @@ def _assert_readable(env, records):
 
 
 @standalone("crm_suite")
+def test_update_twice_is_idempotent(env):
+    """Updating the suite twice in a row changes nothing: same records, same data, no error."""
+    Module = env["ir.module.module"]
+    suite = Module.search([("name", "in", SUITE)])
+    segment = env["crm.segment"].create({"name": "Survives updates", "code": "UPDATE_CHECK",
+                                         "rule_domain": "[('customer_rank', '>', 0)]"})
+    segment.action_refresh_members()
+    env.cr.commit()
+
+    def snapshot():
+        imd = env["ir.model.data"].search_read([("module", "in", SUITE)], ["module", "name", "res_id"],
+                                               order="module, name")
+        return ([(d["module"], d["name"], d["res_id"]) for d in imd],
+                env["crm.segment"].browse(segment.id).read(["name", "rule_domain", "member_count"]))
+
+    states = []
+    for _round in range(2):
+        suite.button_immediate_upgrade()
+        env.transaction.reset()
+        states.append(snapshot())
+    assert set(Module.search([("name", "in", SUITE)]).mapped("state")) == {"installed"}
+    assert states[0] == states[1], "a second update changed the suite's records"
+    assert states[1][1][0]["name"] == "Survives updates"
+    assert states[1][1][0]["member_count"] > 0, "memberships survive updates"
+
+
+@standalone("crm_suite")
 def test_uninstall_each_addon_keeps_odoo_data_then_reinstall(env):
     Module = env["ir.module.module"]
     assert env["ir.model.data"].search_count([("module", "=", "crm_strategy")]), "crm_strategy owns no data"
