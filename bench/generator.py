@@ -1,0 +1,107 @@
+"""Fill a bench database quickly through Odoo's real tables with set-based SQL.
+
+Customers get skewed spend (log-normal price levels, geometric order counts), churn (a share of
+them stop buying after a random month) and seasonality (more invoices in the last quarter of the
+year). Only what the suite reads is written: partners, posted customer invoices and credit notes
+with product lines, and their products.
+"""
+import time
+
+from odoo.tools import SQL
+
+
+def generate(env, customers=100_000, lines=1_000_000, months=24, products=500):
+    """Create ``customers`` partners and about ``lines`` invoice lines over ``months`` months."""
+    cr = env.cr
+    company = env.company
+    t0 = time.perf_counter()
+    cr.execute(SQL("SELECT setseed(0.42)"))
+    income = env["account.account"].search(
+        [("account_type", "=", "income"), ("company_ids", "in", company.id)], limit=1)
+    journal = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+    currency = company.currency_id.id
+    # a few hundred products: the ORM is fast enough and fills every required column
+    env["product.product"].create([{
+        "name": f"Bench product {i}", "type": "consu", "list_price": 10 + (i * 37) % 490,
+        "standard_price": (10 + (i * 37) % 490) * (0.4 + (i % 5) / 10),
+    } for i in range(products)])
+    env.flush_all()
+    cr.execute("SELECT min(pp.id), max(pp.id) FROM product_product pp JOIN product_template pt "
+               "ON pt.id = pp.product_tmpl_id WHERE pt.name->>'en_US' LIKE 'Bench product %'")
+    first_product, last_product = cr.fetchone()
+    cr.execute(SQL(
+        """
+        INSERT INTO res_partner (name, complete_name, active, is_company, type, autopost_bills, group_rfq,
+                                 group_on, customer_rank, create_date, write_date)
+        SELECT 'Bench customer ' || g, 'Bench customer ' || g, TRUE, TRUE, 'contact', 'ask', 'default',
+               'default', 1, NOW(), NOW()
+          FROM generate_series(1, %(n)s) g
+        """, n=customers))
+    cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE commercial_partner_id IS NULL")
+    # Invoices per customer: geometric around lines / 4 / customers, scaled by a skewed spend level;
+    # a third of the customers churn (no invoice after a random month); more invoices in Q4.
+    invoices = max(lines // 4, 1)
+    cr.execute(SQL(
+        """
+        CREATE TEMP TABLE bench_inv ON COMMIT DROP AS
+        SELECT inv.partner_id, inv.invoice_date, random() < 0.04 AS is_refund
+          FROM (
+            SELECT c.partner_id, c.churn_month,
+                   (date_trunc('month', CURRENT_DATE) - make_interval(months => m.month_ago)
+                    + make_interval(days => floor(random() * 28)::int))::date AS invoice_date, m.month_ago
+              FROM (SELECT id AS partner_id, exp(random() * 1.5) / 1.9 AS spend,
+                           CASE WHEN random() < 0.33 THEN floor(random() * %(months)s)::int ELSE 0 END AS churn_month
+                      FROM res_partner WHERE name LIKE 'Bench customer %%') c
+             CROSS JOIN LATERAL generate_series(
+                   1, GREATEST(1, round(-ln(random() + 1e-9) * %(per)s * c.spend)::int)) g
+             CROSS JOIN LATERAL (
+                   SELECT floor(%(months)s * power(random(), 1.3) + g * 0)::int AS month_ago) m
+          ) inv
+         WHERE inv.month_ago >= inv.churn_month
+            OR (extract(month FROM inv.invoice_date) >= 10 AND random() < 0.5)
+        """, months=months, per=invoices / customers))
+    cr.execute(SQL(
+        """
+        INSERT INTO account_move (name, journal_id, company_id, currency_id, state, move_type, auto_post, date,
+                                  invoice_date, invoice_date_due, partner_id, commercial_partner_id,
+                                  invoice_currency_rate, payment_state, create_date, write_date)
+        SELECT 'BENCH/' || row_number() OVER (), %(journal)s, %(company)s, %(currency)s, 'posted',
+               CASE WHEN is_refund THEN 'out_refund' ELSE 'out_invoice' END, 'no', invoice_date,
+               invoice_date, invoice_date + 30, partner_id, partner_id, 1.0, 'paid', NOW(), NOW()
+          FROM bench_inv
+        """, journal=journal.id, company=company.id, currency=currency))
+    cr.execute(SQL(
+        """
+        WITH l AS (
+            SELECT am.id AS move_id, am.company_id, am.journal_id, am.currency_id, am.partner_id, am.date,
+                   am.invoice_date, CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END AS sign,
+                   %(first)s + floor(random() * %(span)s)::int AS product_id,
+                   1 + floor(random() * 9)::int AS qty,
+                   CASE WHEN random() < 0.2 THEN round((random() * 25)::numeric, 0) ELSE 0 END AS discount
+              FROM account_move am
+             CROSS JOIN LATERAL generate_series(1, 1 + floor(-ln(random() + 1e-9) * 3 + am.id * 0)::int) g
+             WHERE am.name LIKE 'BENCH/%%'
+        ), priced AS (
+            SELECT l.*, pt.list_price AS price, round(l.qty * pt.list_price * (1 - l.discount / 100), 2) AS net
+              FROM l
+              JOIN product_product pp ON pp.id = l.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+        )
+        INSERT INTO account_move_line (move_id, company_id, journal_id, account_id, currency_id,
+                                       company_currency_id, partner_id, product_id, display_type, parent_state,
+                                       date, invoice_date, quantity, price_unit, discount, price_subtotal,
+                                       price_total, balance, amount_currency, debit, credit, create_date,
+                                       write_date)
+        SELECT move_id, company_id, journal_id, %(account)s, currency_id, currency_id, partner_id, product_id,
+               'product', 'posted', date, invoice_date, qty, price, discount, net, net, sign * -net, sign * -net,
+               CASE WHEN sign < 0 THEN net ELSE 0 END, CASE WHEN sign > 0 THEN net ELSE 0 END, NOW(), NOW()
+          FROM priced
+        """, account=income.id, first=first_product, span=last_product - first_product + 1))
+    cr.execute("ANALYZE res_partner")
+    cr.execute("ANALYZE account_move")
+    cr.execute("ANALYZE account_move_line")
+    cr.execute("SELECT count(*) FROM account_move_line aml JOIN account_move am ON am.id = aml.move_id "
+               "WHERE am.name LIKE 'BENCH/%'")
+    n_lines = cr.fetchone()[0]
+    env.invalidate_all()
+    return {"customers": customers, "lines": n_lines, "seconds": time.perf_counter() - t0}
