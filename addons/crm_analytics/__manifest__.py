@@ -12,5 +12,4 @@
     "data": [
         "security/ir.model.access.csv",
     ],
-    "installable": True,
 }

@@ -13,5 +13,4 @@
         "security/ir.model.access.csv",
         "views/crm_partner_portal_menus.xml",
     ],
-    "installable": True,
 }
