@@ -11,5 +11,12 @@
     "external_dependencies": {"python": ["numpy", "pandas", "scipy", "xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/crm_analytics_security.xml",
+        "data/crm_analytics_data.xml",
+        "views/crm_customer_metrics_views.xml",
+        "views/crm_clv_model_views.xml",
+        "views/crm_analysis_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/crm_analytics_menus.xml",
     ],
 }

@@ -150,7 +150,7 @@ def _expected_given_alive(t, r, alpha, a, b, x, T):
         hyp[pfaff] = special.hyp2f1(n[pfaff], a - 1.0, cc[pfaff], -t[pfaff] / c[pfaff])
         z = t[direct] / (c[direct] + t[direct])
         hyp[direct] = np.exp(n[direct] * np.log1p(-z)) * special.hyp2f1(n[direct], bx[direct], cc[direct], z)
-        value = cc / (a - 1.0) * (1.0 - hyp)
+        value = np.asarray(cc / (a - 1.0) * (1.0 - hyp), dtype=float)  # 0-d inputs: keep an array
     bad = ~np.isfinite(value) | (value < -1e-9 * upper) | (value > upper * (1.0 + 1e-6))
     if np.any(bad):
         value[bad] = _expected_given_alive_quad(t[bad], n[bad], c[bad], a, bx[bad])

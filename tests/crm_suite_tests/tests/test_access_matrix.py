@@ -41,6 +41,13 @@ EXPECTED = {
     "crm.cost.driver": row(strategy_user=READ, strategy_manager=FULL),
     "crm.admin.cost.rule": row(strategy_user=READ, strategy_manager=FULL),
     "crm.pnl.action.rule": row(strategy_user=READ, strategy_manager=FULL),
+    # crm_analytics
+    "crm.customer.metrics": row(strategy_user=READ, strategy_manager=READ),
+    "crm.clv.model": row(strategy_user=READ, strategy_manager="r--u"),
+    "crm.cohort.retention": row(strategy_user=READ, strategy_manager=READ),
+    "crm.revenue.forecast": row(strategy_user=READ, strategy_manager=READ),
+    "crm.marketing.spend": row(strategy_user=READ, strategy_manager=FULL),
+    "crm.campaign.roi": row(strategy_user=READ, strategy_manager=READ),
 }
 
 

@@ -1,0 +1,294 @@
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import Command, fields
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.exceptions import AccessError, UserError
+from odoo.sql_db import db_connect
+from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL, mute_logger
+
+from ..models.crm_customer_metrics import LOCK_NAMESPACE, CrmCustomerMetrics
+
+COMPARED = [
+    "partner_id", "first_purchase_date", "last_purchase_date", "purchase_count", "revenue_total", "margin_total",
+    "margin_rate", "frequency", "recency", "age", "monetary_value", "recency_days", "rfm_recency", "rfm_frequency",
+    "rfm_monetary", "rfm_segment", "p_alive", "expected_purchases", "buy_probability", "expected_order_value",
+    "expected_order_margin", "clv", "acquisition_date", "cohort_month", "acquisition_channel",
+    "acquisition_campaign_id", "acquisition_cost",
+]
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerMetrics(AccountTestInvoicingCommon):
+    """A hand-checked scenario in a fresh company of its own (the test database has demo data)."""
+
+    @classmethod
+    def get_default_groups(cls):
+        return super().get_default_groups() | cls.env.ref("sales_team.group_sale_manager") | cls.env.ref(
+            "crm_strategy.group_crm_strategy_manager")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.today = fields.Date.context_today(cls.env["res.partner"])
+        ICP = cls.env["ir.config_parameter"]
+        for key, value in {"source": "invoice", "time_unit": "day", "horizon_months": "12", "discount_rate": "0",
+                           "buy_days": "30", "holdout_months": "1", "channel_dimension": "source",
+                           "forecast_months": "6", "backtest_months": "12"}.items():
+            ICP.set_param(f"crm_analytics.{key}", value)
+        company_vals = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
+        cls.manager = new_test_user(
+            cls.env, "cra_manager", groups="crm_strategy.group_crm_strategy_manager", **company_vals)
+        cls.strategy_user = new_test_user(
+            cls.env, "cra_user", groups="crm_strategy.group_crm_strategy_user", **company_vals)
+        cls.product = cls.env["product.product"].create({
+            "name": "Chair", "type": "consu", "list_price": 100.0, "standard_price": 60.0,
+        })
+        cls.alice = cls.env["res.partner"].create({"name": "Alice Corp", "is_company": True})
+        cls.alice_contact = cls.env["res.partner"].create({"name": "Alice Buyer", "parent_id": cls.alice.id})
+        cls.bob = cls.env["res.partner"].create({"name": "Bob Ltd", "is_company": True})
+        cls.nobody = cls.env["res.partner"].create({"name": "Never Bought", "is_company": True})
+        cls.campaign = cls.env["utm.campaign"].create({"name": "Spring launch"})
+        cls.source = cls.env["utm.source"].create({"name": "Trade fair"})
+        # Alice: 1 chair 100 days ago (through the campaign), 2 chairs 50 days ago (ordered by her contact),
+        # 1 chair 10 days ago. Bob: 2 chairs 30 days ago, one of them credited 20 days ago.
+        first = cls._invoice(cls.alice, 100, 1)
+        first.write({"campaign_id": cls.campaign.id, "source_id": cls.source.id})
+        cls._invoice(cls.alice_contact, 50, 2)
+        cls._invoice(cls.alice, 10, 1)
+        cls._invoice(cls.bob, 30, 2)
+        cls._invoice(cls.bob, 20, 1, move_type="out_refund")
+        cls.env["crm.marketing.spend"].create({
+            "name": "Fair stand", "campaign_id": cls.campaign.id, "amount": 300.0, "company_id": cls.company.id,
+        })
+        cls.Metrics = cls.env["crm.customer.metrics"]
+
+    @classmethod
+    def _invoice(cls, partner, days_ago, quantity, price=100.0, move_type="out_invoice"):
+        move = cls.env["account.move"].create({
+            "move_type": move_type,
+            "partner_id": partner.id,
+            "invoice_date": cls.today - timedelta(days=days_ago),
+            "invoice_line_ids": [Command.create({
+                "product_id": cls.product.id, "quantity": quantity, "price_unit": price,
+                "tax_ids": [Command.clear()],
+            })],
+        })
+        move.action_post()
+        return move
+
+    def _rows(self):
+        rows = self.Metrics.search([("company_id", "=", self.company.id)])
+        return {row.partner_id: row for row in rows}
+
+    def _snapshot(self):
+        self.env.invalidate_all()
+        rows = self.Metrics.search([("company_id", "=", self.company.id)], order="partner_id")
+        return [(row.id, *(row[name] for name in COMPARED)) for row in rows]
+
+    def test_hand_checked_metrics(self):
+        result = self.Metrics._refresh(self.company)
+        self.assertEqual(result[self.company.id]["customers"], 2)
+        rows = self._rows()
+        self.assertEqual(set(rows), {self.alice, self.bob}, "one row per commercial partner with a purchase")
+        alice, bob = rows[self.alice], rows[self.bob]
+        # Alice: 3 purchase days, 4 chairs at 100 (cost 60).
+        self.assertEqual(alice.purchase_count, 3)
+        self.assertEqual(alice.frequency, 2)
+        self.assertAlmostEqual(alice.revenue_total, 400.0)
+        self.assertAlmostEqual(alice.margin_total, 160.0)
+        self.assertAlmostEqual(alice.margin_rate, 0.4)
+        self.assertAlmostEqual(alice.recency, 90.0)  # days: last purchase 90 days after the first
+        self.assertAlmostEqual(alice.age, 100.0)
+        self.assertAlmostEqual(alice.monetary_value, 150.0)  # (200 + 100) / 2 repeat purchases
+        self.assertEqual(alice.recency_days, 10)
+        self.assertEqual(alice.first_purchase_date, self.today - timedelta(days=100))
+        self.assertEqual(alice.last_purchase_date, self.today - timedelta(days=10))
+        self.assertEqual(alice.acquisition_date, alice.first_purchase_date)
+        self.assertEqual(alice.cohort_month, alice.first_purchase_date.replace(day=1))
+        self.assertEqual(alice.acquisition_campaign_id, self.campaign)
+        self.assertEqual(alice.acquisition_channel, "Trade fair")
+        self.assertAlmostEqual(alice.acquisition_cost, 300.0)  # the only customer the campaign acquired
+        # Bob: one purchase day; the credit note lowers revenue and margin, not the count.
+        self.assertEqual((bob.purchase_count, bob.frequency), (1, 0))
+        self.assertAlmostEqual(bob.revenue_total, 100.0)
+        self.assertAlmostEqual(bob.margin_total, 40.0)  # 200 - 120, then -100 + 60 back in stock
+        self.assertEqual(bob.recency_days, 30)
+        self.assertEqual(bob.monetary_value, 0.0)
+        self.assertFalse(bob.acquisition_campaign_id)
+        self.assertEqual(bob.acquisition_cost, 0.0)
+        # RFM over two customers: Alice is best on every axis, Bob worst.
+        self.assertEqual((alice.rfm_recency, alice.rfm_frequency, alice.rfm_monetary), (5, 5, 5))
+        self.assertEqual(alice.rfm_score, "555")
+        self.assertEqual(alice.rfm_segment, "champions")
+        self.assertEqual((bob.rfm_recency, bob.rfm_frequency, bob.rfm_monetary), (1, 1, 1))
+        self.assertEqual(bob.rfm_segment, "hibernating")
+        # Predictions are the stored fit applied to the inputs above.
+        fit = alice.clv_model_id
+        self.assertEqual(fit.n_customers, 2)
+        self.assertEqual(fit.n_repeat, 1)
+        bgnbd, gg = fit._bgnbd(), fit._gamma_gamma()
+        self.assertAlmostEqual(alice.p_alive, float(bgnbd.p_alive(2, 90, 100)), places=9)
+        self.assertEqual(bob.p_alive, 1.0)  # BG/NBD: nobody drops out before a repeat purchase
+        horizon = 12 * 30.4375
+        expected = float(bgnbd.conditional_expected_purchases(horizon, 2, 90, 100))
+        self.assertAlmostEqual(alice.expected_purchases, expected, places=9)
+        value = float(gg.conditional_expected_value(2, 150.0))
+        self.assertAlmostEqual(alice.expected_order_value, value, places=6)
+        self.assertAlmostEqual(alice.expected_order_margin, value * 0.4, places=6)
+        # Undiscounted, the CLV is expected purchases x expected margin per order.
+        self.assertAlmostEqual(alice.clv, expected * value * 0.4, places=4)
+        self.assertGreater(alice.buy_probability, 0.0)
+        self.assertLessEqual(alice.buy_probability, alice.p_alive)
+        self.assertEqual(fit.time_unit, "day")
+        self.assertTrue(fit.rfm_breakpoints)
+
+    def test_analyses(self):
+        lead = self.env["crm.lead"].create({
+            "name": "Big deal", "type": "opportunity", "partner_id": self.bob.id, "expected_revenue": 1000.0,
+            "probability": 40.0, "date_deadline": self.today + timedelta(days=40), "company_id": self.company.id,
+        })
+        order = self.env["sale.order"].create({
+            "partner_id": self.alice.id, "campaign_id": self.campaign.id, "company_id": self.company.id,
+            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 3,
+                                           "price_unit": 100.0, "tax_ids": [Command.clear()]})],
+        })
+        order.action_confirm()
+        self.Metrics._refresh(self.company)
+        # Cohorts: each customer's first month is retained at 100 % by definition.
+        Retention = self.env["crm.cohort.retention"]
+        cells = Retention.search([("company_id", "=", self.company.id), ("kind", "=", "cohort"), ("age", "=", 0)])
+        self.assertTrue(cells)
+        self.assertTrue(all(cell.retention == 100.0 for cell in cells))
+        self.assertEqual(sum(cells.mapped("cohort_size")), 2)
+        curve = Retention.search([("company_id", "=", self.company.id), ("kind", "=", "segment"), ("age", "=", 0)])
+        self.assertEqual(curve.cohort_size, 2)
+        # Forecast: the opportunity's month carries 40 % of it.
+        Forecast = self.env["crm.revenue.forecast"]
+        month = lead.date_deadline.replace(day=1)
+        row = Forecast.search([("company_id", "=", self.company.id), ("month", "=", month)])
+        self.assertTrue(row.is_forecast)
+        self.assertEqual(row.opportunity_count, 1)
+        self.assertAlmostEqual(row.weighted_revenue, 400.0)
+        self.assertAlmostEqual(row.total_forecast, row.run_rate_revenue + 400.0)
+        # Campaign ROI: 3 chairs sold at 100 with cost 60 against a 300 spend.
+        roi = self.env["crm.campaign.roi"].search([("campaign_id", "=", self.campaign.id)])
+        self.assertEqual(roi.company_id, self.company)
+        self.assertAlmostEqual(roi.revenue, 300.0)
+        self.assertAlmostEqual(roi.margin, 120.0)
+        self.assertAlmostEqual(roi.cost, 300.0)
+        self.assertAlmostEqual(roi.roi, -60.0)
+        # Acquisition cost per channel, as the pivot reads it.
+        groups = self.Metrics._read_group([("company_id", "=", self.company.id)], ["acquisition_channel"],
+                                          ["acquisition_cost:avg"])
+        self.assertIn(("Trade fair", 300.0), groups)
+
+    def test_refresh_is_idempotent(self):
+        self.Metrics._refresh(self.company)
+        first = self._snapshot()
+        self.Metrics._refresh(self.company)
+        self.assertEqual(self._snapshot(), first, "same rows (same ids) and same figures")
+        self.assertEqual(self.env["crm.clv.model"].search_count([("company_id", "=", self.company.id)]), 2,
+                         "every fit is kept")
+
+    def test_incremental_refresh(self):
+        self.Metrics._refresh(self.company)
+        # Documents written before the refresh are old news.
+        self.env.cr.execute(SQL("UPDATE account_move SET write_date = write_date - interval '1 day' "
+                                "WHERE company_id = %s", self.company.id))
+        self.env.cr.execute(SQL("UPDATE crm_customer_metrics SET refresh_date = refresh_date - interval '1 hour' "
+                                "WHERE company_id = %s", self.company.id))
+        self._invoice(self.bob, 5, 1)
+        fits = self.env["crm.clv.model"].search_count([])
+        result = self.Metrics._refresh(self.company, full=False)[self.company.id]
+        self.assertFalse(result["full"])
+        self.assertEqual(result["customers"], 1, "only Bob is recomputed")
+        self.assertEqual(self.env["crm.clv.model"].search_count([]), fits, "no refit")
+        bob = self._rows()[self.bob]
+        self.assertEqual((bob.purchase_count, bob.frequency, bob.recency_days), (2, 1, 5))
+        self.assertAlmostEqual(bob.revenue_total, 200.0)
+        # Scored against the full refresh's cut points.
+        self.assertEqual(bob.rfm_recency, 5)
+
+    def test_lock(self):
+        """A second refresh of the same company is refused while one holds the advisory lock."""
+        with db_connect(self.env.cr.dbname).cursor() as other:
+            other.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", LOCK_NAMESPACE, self.company.id))
+            with self.assertRaisesRegex(UserError, "already running"):
+                self.Metrics._refresh(self.company)
+            # The cron skips the company instead of failing.
+            self.assertEqual(self.Metrics._refresh(self.company, raise_if_locked=False), {})
+            other.rollback()
+        self.assertIn(self.company.id, self.Metrics._refresh(self.company))
+
+    def test_interrupted_refresh_keeps_previous_results(self):
+        self.Metrics._refresh(self.company)
+        before = self._snapshot()
+        fits = self.env["crm.clv.model"].search_count([])
+        self._invoice(self.nobody, 3, 5)
+
+        def crash(self, company):
+            raise RuntimeError("killed")
+
+        # Killed after the rows were swapped in, before the end of the refresh.
+        with patch.object(CrmCustomerMetrics, "_update_acquisition_cost", crash), \
+                self.assertRaisesRegex(RuntimeError, "killed"):
+            self.Metrics._refresh(self.company)
+        self.assertEqual(self._snapshot(), before)
+        self.assertEqual(self.env["crm.clv.model"].search_count([]), fits)
+        self.assertFalse(self.Metrics.search([("partner_id", "=", self.nobody.id)]))
+        # And the next refresh goes through.
+        self.Metrics._refresh(self.company)
+        self.assertTrue(self.Metrics.search([("partner_id", "=", self.nobody.id)]))
+
+    def test_cron(self):
+        self.Metrics._cron_refresh(commit=False)
+        self.assertTrue(self._rows())
+        fits = self.env["crm.clv.model"].search_count([])
+        self.Metrics._cron_refresh(commit=False)
+        self.assertEqual(self.env["crm.clv.model"].search_count([]), fits, "companies done today are skipped")
+        cron = self.env.ref("crm_analytics.ir_cron_crm_analytics_refresh")
+        self.assertEqual(cron.code.strip(), "model._cron_refresh()")
+
+    def test_reads_through_replica_cursor(self):
+        """With a replica configured, the full refresh reads on a read-only cursor and writes on its own."""
+        self.env.flush_all()
+        with self.enter_registry_test_mode(), patch.object(CrmCustomerMetrics, "_use_replica", lambda self: True):
+            self.Metrics._refresh(self.company)
+        self.assertEqual(len(self._rows()), 2)
+
+    def test_access_rights(self):
+        self.Metrics._refresh(self.company)
+        as_user = self.Metrics.with_user(self.strategy_user)
+        self.assertEqual(len(as_user.search([("company_id", "=", self.company.id)])), 2)
+        row = as_user.search([("partner_id", "=", self.alice.id)])
+        with self.assertRaises(AccessError):
+            row.write({"clv": 1.0})
+        with self.assertRaises(AccessError):
+            as_user.create({"partner_id": self.nobody.id, "company_id": self.company.id})
+        with self.assertRaises(AccessError):
+            as_user.action_refresh()
+        with self.assertRaises(AccessError):
+            self.env["crm.marketing.spend"].with_user(self.strategy_user).create({
+                "name": "x", "campaign_id": self.campaign.id, "amount": 1.0})
+        self.assertTrue(self.env["crm.clv.model"].with_user(self.strategy_user).search([]))
+        self.assertTrue(self.env["crm.campaign.roi"].with_user(self.strategy_user).search([]))
+        # Managers refresh; the refresh runs as superuser for its SQL, but only for their companies.
+        self.Metrics.with_user(self.manager).action_refresh()
+        self.Metrics.with_user(self.manager).action_refresh_incremental()
+        # Other companies' rows are invisible.
+        other = self.setup_other_company(name="Analytics other company")["company"]
+        self.env["crm.customer.metrics"].sudo().create({"partner_id": self.nobody.id, "company_id": other.id})
+        self.assertFalse(as_user.search([("company_id", "=", other.id)]))
+        self.assertTrue(self.Metrics.search([("company_id", "=", other.id)]))
+
+    @mute_logger("odoo.addons.crm_analytics.models.crm_customer_metrics")
+    def test_empty_company(self):
+        other = self.setup_other_company(name="Analytics empty company")["company"]
+        result = self.Metrics._refresh(other)
+        self.assertEqual(result[other.id]["customers"], 0)
+        self.assertFalse(self.Metrics.search([("company_id", "=", other.id)]))
+        fit = self.env["crm.clv.model"].search([("company_id", "=", other.id)])
+        self.assertEqual(fit.n_customers, 0)

@@ -1,0 +1,156 @@
+# Benchmark: crm_analytics refresh (customer metrics, CLV fit, cohorts, forecast) at 10k and 100k customers.
+# Run by `make bench` (BENCH=analytics) inside `odoo-bin shell` (``env`` is defined) on a throw-away database.
+# Targets (issue 6): 100k customers / 1M lines full refresh <= 15 s and <= 3x the SQL floor; incremental after
+# 1k new orders <= 2 s; the CLV fit at least twice as fast as the ``lifetimes`` package on the same arrays.
+# Each size runs in its own transaction, rolled back at the end, so both sizes start from the same database.
+import importlib
+import subprocess
+import sys
+import time
+
+from generator import generate
+
+from odoo.tools import SQL
+
+from odoo.addons.crm_analytics.lib import clv, summary
+
+SIZES = [(10_000, 100_000), (100_000, 1_000_000)]
+env = env  # noqa: F821,PLW0127 (provided by odoo-bin shell)
+cr = env.cr
+Metrics = env["crm.customer.metrics"]
+company = env.company
+
+
+def timed(fn):
+    t0 = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t0, result
+
+
+def lifetimes_module():
+    """The ``lifetimes`` package, pip-installed into this venv if needed; None when it cannot be imported."""
+    try:
+        return importlib.import_module("lifetimes")
+    except Exception:  # noqa: BLE001, S110 - an old package: any import failure means "install it"
+        pass
+    try:
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "lifetimes"], check=True,
+                       capture_output=True, timeout=300)
+        importlib.invalidate_caches()
+        return importlib.import_module("lifetimes")
+    except Exception as exc:  # noqa: BLE001
+        detail = (str(exc).strip().splitlines() or [""])[-1]
+        print(f"  lifetimes: not available ({type(exc).__name__}: {detail}); comparison skipped")
+        return None
+
+
+def new_orders(n=1000):
+    """n new posted invoices of 4 lines each for random existing bench customers, written at wall-clock time
+    (later than the refresh, which stamps its rows with the transaction start)."""
+    cr.execute(SQL(
+        """
+        WITH picked AS (
+            SELECT id FROM res_partner WHERE name LIKE 'Bench customer %%' ORDER BY random() LIMIT %(n)s
+        ), ref AS (
+            SELECT am.journal_id, aml.account_id FROM account_move am
+              JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
+             WHERE am.name LIKE 'BENCH/%%' LIMIT 1
+        ), moves AS (
+            INSERT INTO account_move (name, journal_id, company_id, currency_id, state, move_type, auto_post, date,
+                                      invoice_date, invoice_date_due, partner_id, commercial_partner_id,
+                                      invoice_currency_rate, payment_state, create_date, write_date)
+            SELECT 'BENCHNEW/' || p.id, ref.journal_id, %(company)s, %(currency)s, 'posted', 'out_invoice', 'no',
+                   CURRENT_DATE, CURRENT_DATE, CURRENT_DATE + 30, p.id, p.id, 1.0, 'not_paid', clock_timestamp(),
+                   clock_timestamp()
+              FROM picked p, ref
+            RETURNING id, journal_id, currency_id, partner_id
+        )
+        INSERT INTO account_move_line (move_id, company_id, journal_id, account_id, currency_id, company_currency_id,
+                                       partner_id, product_id, display_type, parent_state, date, invoice_date,
+                                       quantity, price_unit, discount, price_subtotal, price_total, balance,
+                                       amount_currency, debit, credit, create_date, write_date)
+        SELECT m.id, %(company)s, m.journal_id, ref.account_id, m.currency_id, m.currency_id, m.partner_id,
+               %(product)s, 'product', 'posted', CURRENT_DATE, CURRENT_DATE, 2, 50, 0, 100, 100, -100, -100, 0, 100,
+               NOW(), NOW()
+          FROM moves m CROSS JOIN ref CROSS JOIN generate_series(1, 4) g
+        """, n=n, company=company.id, currency=company.currency_id.id, product=product_id))
+
+
+def sql_floor():
+    """One aggregate over the same invoice lines, and one bulk write of as many rows as the metrics table."""
+    cr.execute("DROP TABLE IF EXISTS bench_floor_agg, bench_floor_write")
+    t_agg, _ = timed(lambda: cr.execute(
+        """CREATE TABLE bench_floor_agg AS
+           SELECT am.commercial_partner_id, am.invoice_date, SUM(-aml.balance) AS revenue
+             FROM account_move_line aml JOIN account_move am ON am.id = aml.move_id
+            WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
+              AND aml.display_type = 'product'
+         GROUP BY 1, 2"""))
+    cr.execute("CREATE TABLE bench_floor_write (LIKE crm_customer_metrics INCLUDING DEFAULTS INCLUDING INDEXES)")
+    t_write, _ = timed(lambda: cr.execute("INSERT INTO bench_floor_write SELECT * FROM crm_customer_metrics"))
+    cr.execute("SELECT count(*) FROM bench_floor_write")
+    rows = cr.fetchone()[0]
+    cr.execute("DROP TABLE bench_floor_agg, bench_floor_write")
+    return t_agg, t_write, rows
+
+
+for customers, lines in SIZES:
+    print(f"== crm_analytics bench: {customers} customers, ~{lines} invoice lines ==")
+    stats = generate(env, customers=customers, lines=lines)
+    print(f"  generated {stats['customers']} customers and {stats['lines']} invoice lines in "
+          f"{stats['seconds']:.1f} s")
+    cr.execute("SELECT min(product_id) FROM account_move_line WHERE move_id IN "
+               "(SELECT id FROM account_move WHERE name LIKE 'BENCH/%%' LIMIT 10)")
+    product_id = cr.fetchone()[0]
+    env.flush_all()
+    t_full, result = timed(lambda: Metrics._refresh(company, full=True))
+    cr.execute(SQL("SELECT count(*) FROM crm_customer_metrics WHERE company_id = %s", company.id))
+    rows = cr.fetchone()[0]
+    fit = env["crm.clv.model"].browse(result[company.id]["model"])
+    print(f"  full refresh (first): {t_full:.2f} s for {rows} customers (CLV fit {fit.fit_seconds:.2f} s, "
+          f"back-test grade {fit.backtest_grade}: MAE {fit.holdout_mae:.3f} vs naive {fit.holdout_naive_mae:.3f}; "
+          f"run-rate grade {fit.forecast_grade}: WAPE {fit.forecast_wape:.3f} vs naive {fit.forecast_naive_wape:.3f})")
+    t_full2, _ = timed(lambda: Metrics._refresh(company, full=True))
+    print(f"  full refresh (rows replaced): {t_full2:.2f} s")
+    # Everything so far is old news for the incremental refresh; then 1k new orders arrive.
+    cr.execute("UPDATE account_move SET write_date = write_date - interval '1 day' WHERE name LIKE 'BENCH/%%'")
+    new_orders(1000)
+    env.invalidate_all()
+    t_incr, result = timed(lambda: Metrics._refresh(company, full=False))
+    print(f"  incremental refresh after 1000 new orders: {t_incr:.2f} s "
+          f"({result[company.id]['customers']} customers recomputed; target <= 2 s)")
+    # The CLV fit alone, on the arrays the refresh fits.
+    settings = Metrics._analytics_settings()
+    today = env.cr.now().date()
+    occasions = Metrics._read_occasions(company, settings, today, True)
+    end_day = (today - today.replace(year=1970, month=1, day=1)).days
+    cs = summary.customer_summary(occasions["partner"], occasions["day"], occasions["revenue"], occasions["margin"],
+                                  occasions["buy"] > 0, end_day, settings["unit_days"])
+    x, t_x, T, m = (cs[c].to_numpy(float) for c in ("frequency", "recency", "T", "monetary"))
+    t_fit, (bgnbd, gg) = timed(lambda: (clv.fit_bgnbd(x, t_x, T), clv.fit_gamma_gamma(x, m)))  # noqa: B023
+    print(f"  CLV fit alone (BG/NBD + Gamma-Gamma, {len(x)} customers): {t_fit:.2f} s "
+          f"(r={bgnbd.r:.3f} alpha={bgnbd.alpha:.3f} a={bgnbd.a:.3f} b={bgnbd.b:.3f}; "
+          f"p={gg.p:.3f} q={gg.q:.3f} v={gg.v:.3f})")
+    lifetimes = lifetimes_module()
+    if lifetimes is not None:
+        try:
+            keep = (x > 0) & (m > 0)
+
+            def fit_lifetimes():
+                bg = lifetimes.BetaGeoFitter(penalizer_coef=0.0).fit(x, t_x, T)  # noqa: B023
+                gamma = lifetimes.GammaGammaFitter(penalizer_coef=0.0).fit(x[keep], m[keep])  # noqa: B023
+                return bg, gamma
+
+            t_lt, (bg, _gamma) = timed(fit_lifetimes)
+            p = bg.params_
+            print(f"  lifetimes fit on the same arrays: {t_lt:.2f} s (r={p['r']:.3f} alpha={p['alpha']:.3f} "
+                  f"a={p['a']:.3f} b={p['b']:.3f}); ours is {t_lt / t_fit:.1f}x faster (target >= 2x)")
+        except Exception as exc:  # noqa: BLE001
+            print(f"  lifetimes fit failed ({type(exc).__name__}: {exc}); comparison skipped")
+    t_agg, t_write, floor_rows = sql_floor()
+    floor = t_agg + t_write
+    print(f"  SQL floor: aggregate {t_agg:.2f} s + bulk write of {floor_rows} rows {t_write:.2f} s = {floor:.2f} s")
+    print(f"  ratio full refresh / floor: {t_full / floor:.2f} (first), {t_full2 / floor:.2f} (rows replaced) "
+          f"(targets: <= 3, and <= 15 s at 100k)")
+    cr.rollback()
+    env.invalidate_all()
