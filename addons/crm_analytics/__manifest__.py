@@ -13,10 +13,21 @@
         "security/ir.model.access.csv",
         "security/crm_analytics_security.xml",
         "data/crm_analytics_data.xml",
+        "views/crm_analytics_export_views.xml",
         "views/crm_customer_metrics_views.xml",
         "views/crm_clv_model_views.xml",
         "views/crm_analysis_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_analytics_dashboard_views.xml",
         "views/crm_analytics_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "crm_analytics/static/src/dashboard/*",
+        ],
+        "web.assets_tests": [
+            "crm_analytics/static/tests/tours/*",
+        ],
+    },
 }

@@ -5,3 +5,6 @@ from . import crm_revenue_forecast
 from . import crm_marketing_spend
 from . import crm_campaign_roi
 from . import res_config_settings
+from . import crm_customer_metrics_explanation
+from . import crm_analytics_dashboard
+from . import res_partner

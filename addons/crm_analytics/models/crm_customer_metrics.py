@@ -12,7 +12,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, config
 
 from ..lib import clv, forecast, rfm, summary
-from ..tools.pgcopy import copy_in, copy_out
+from ..tools.pgcopy import copy_in_binary, copy_out
 
 _logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ STAGING_COLUMNS = {
     "rfm_recency": "int4",
     "rfm_frequency": "int4",
     "rfm_monetary": "int4",
-    "rfm_segment": "varchar",
+    "rfm_segment": "char(24)",  # fixed width for the binary COPY; cast to varchar it loses the padding
     "margin_rate": "float8",
     "p_alive": "float8",
     "expected_purchases": "float8",
@@ -465,7 +465,7 @@ class CrmCustomerMetrics(models.Model):
             SQL("%s %s", SQL.identifier(name), SQL(pg_type)) for name, pg_type in STAGING_COLUMNS.items())
         cr.execute(SQL("DROP TABLE IF EXISTS crm_analytics_staging"))
         cr.execute(SQL("CREATE TEMP TABLE crm_analytics_staging (%s) ON COMMIT DROP", columns))
-        copy_in(cr, "crm_analytics_staging", frame)
+        copy_in_binary(cr, "crm_analytics_staging", frame, STAGING_COLUMNS)
         cr.execute(SQL("ANALYZE crm_analytics_staging"))
         self._before_swap(company)
         cr.execute(SQL(

@@ -3,6 +3,7 @@ in CSV is several times faster than fetching tuples or building multi-row INSERT
 
 import io
 
+import numpy as np
 import pandas as pd
 
 from odoo.tools import SQL
@@ -33,3 +34,52 @@ def copy_in(cr, table, frame):
     columns = SQL(", ").join(SQL.identifier(name) for name in frame.columns)
     statement = _statement(cr, SQL("COPY %s (%s) FROM STDIN WITH (FORMAT csv)", SQL.identifier(table), columns))
     cr.copy_expert(statement, buffer)
+
+
+# PostgreSQL binary COPY: fixed-width big-endian values, so a whole frame is one numpy structured array.
+_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
+_BINARY_TRAILER = b"\xff\xff"
+_BINARY_TYPES = {"int4": (">i4", 4), "int8": (">i8", 8), "float8": (">f8", 8)}
+
+
+def copy_in_binary(cr, table, frame, types):
+    """COPY a DataFrame into ``table`` in PostgreSQL's binary format, built with numpy in one pass.
+
+    ``types`` maps each column to ``int4``, ``int8``, ``float8`` or ``char(N)`` (ASCII text, padded with spaces,
+    which a ``char(N)`` column ignores). NaN floats and missing texts become NULL, as with the CSV path.
+    Writing CSV costs about a microsecond a cell; this costs a few nanoseconds."""
+    if frame.empty:
+        return
+    fields, values, nulls = [("count", ">i2")], {"count": len(types)}, []
+    for name, pg_type in types.items():
+        if pg_type.startswith("char("):
+            width = int(pg_type[5:-1])
+            dtype, size = f"S{width}", width
+            data = frame[name].fillna("").astype(str).str.ljust(width).to_numpy(dtype=f"S{width}")
+            if any(len(v) > width for v in frame[name].dropna().astype(str).unique()):
+                raise ValueError(f"column {name} has values longer than {width} characters")
+            if frame[name].isna().any():
+                nulls.append(SQL("%s = NULLIF(%s, '')", SQL.identifier(name), SQL.identifier(name)))
+        else:
+            dtype, size = _BINARY_TYPES[pg_type]
+            data = frame[name].to_numpy()
+            if pg_type == "float8" and np.isnan(data.astype(float)).any():
+                nulls.append(SQL("%s = NULLIF(%s, 'NaN'::float8)", SQL.identifier(name), SQL.identifier(name)))
+            elif pg_type != "float8" and pd.isna(data).any():
+                raise ValueError(f"column {name} ({pg_type}) has missing values")
+        fields += [(f"{name}__len", ">i4"), (name, dtype)]
+        values[f"{name}__len"] = size
+        values[name] = data
+    rows = np.empty(len(frame), dtype=np.dtype(fields))
+    for key, value in values.items():
+        rows[key] = value
+    buffer = io.BytesIO()
+    buffer.write(_BINARY_HEADER)
+    buffer.write(rows.tobytes())
+    buffer.write(_BINARY_TRAILER)
+    buffer.seek(0)
+    columns = SQL(", ").join(SQL.identifier(name) for name in types)
+    statement = _statement(cr, SQL("COPY %s (%s) FROM STDIN WITH (FORMAT binary)", SQL.identifier(table), columns))
+    cr.copy_expert(statement, buffer)
+    if nulls:
+        cr.execute(SQL("UPDATE %s SET %s", SQL.identifier(table), SQL(", ").join(nulls)))

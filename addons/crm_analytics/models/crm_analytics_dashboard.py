@@ -1,0 +1,187 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+AT_RISK = ("at_risk", "cannot_lose", "about_to_sleep")
+CLV_BINS = 10
+WHALE_POINTS = 50
+
+
+class CrmAnalyticsDashboard(models.AbstractModel):
+    """The manager dashboard's figures: one read-only call that aggregates the stored analytics in PostgreSQL.
+
+    Every figure comes with the domain of the records behind it, so each chart opens them."""
+
+    _name = "crm.analytics.dashboard"
+    _description = "CRM Analytics Dashboard"
+
+    @api.model
+    def _metrics_domain(self, segment_id=None, channel=None, date_from=None, date_to=None):
+        domain = Domain("company_id", "in", self.env.companies.ids)
+        if segment_id:
+            domain &= Domain("segment_id", "=", int(segment_id))
+        if channel:
+            domain &= Domain("acquisition_channel", "=", str(channel))
+        for value, operator in ((date_from, ">="), (date_to, "<=")):
+            if value:
+                try:
+                    day = fields.Date.to_date(value)
+                except ValueError as exc:
+                    raise UserError(self.env._("%s is not a date.", value)) from exc
+                domain &= Domain("acquisition_date", operator, day)
+        return domain
+
+    @api.model
+    @api.readonly
+    def get_dashboard_data(self, segment_id=None, channel=None, date_from=None, date_to=None):
+        """KPIs and chart series for the filters (company from the switcher, segment, acquisition channel,
+        acquisition period), each with the domain that opens its records."""
+        Metrics = self.env["crm.customer.metrics"]
+        Metrics.check_access("read")
+        domain = self._metrics_domain(segment_id, channel, date_from, date_to)
+        return {
+            "currency": self._currency_info(),
+            "kpis": self._kpis(domain),
+            "clv_distribution": self._clv_distribution(domain),
+            "rfm_grid": self._rfm_grid(domain),
+            "cohorts": self._cohorts(),
+            "whale_curve": self._whale_curve(segment_id),
+            "channels": self._channels(domain),
+            "forecast": self._forecast(),
+            "filters": self._filter_options(),
+            "domain": list(domain),
+        }
+
+    @api.model
+    def _currency_info(self):
+        currency = self.env.company.currency_id
+        return {"symbol": currency.symbol, "position": currency.position, "digits": currency.decimal_places}
+
+    @api.model
+    def _kpis(self, domain):
+        Metrics = self.env["crm.customer.metrics"]
+        [(count, clv, revenue, margin, cost)] = Metrics._read_group(
+            domain, [], ["__count", "clv:sum", "revenue_total:sum", "margin_total:sum", "acquisition_cost:sum"])
+        active = Domain("p_alive", ">=", 0.5)
+        at_risk = Domain("rfm_segment", "in", AT_RISK)
+        year_ago = fields.Date.context_today(self) - timedelta(days=365)
+        old = Domain("acquisition_date", "<=", year_ago)
+        retained = old & Domain("last_purchase_date", ">", year_ago)
+        old_count = Metrics.search_count(domain & old)
+        acquired = Metrics.search_count(domain & Domain("acquisition_cost", ">", 0))
+        return {
+            "customers": {"value": count, "domain": list(domain)},
+            "active": {"value": Metrics.search_count(domain & active), "domain": list(domain & active)},
+            "at_risk": {"value": Metrics.search_count(domain & at_risk), "domain": list(domain & at_risk)},
+            "clv_total": {"value": clv or 0.0, "domain": list(domain)},
+            "clv_average": {"value": (clv or 0.0) / count if count else 0.0, "domain": list(domain)},
+            "revenue": {"value": revenue or 0.0, "domain": list(domain)},
+            "margin": {"value": margin or 0.0, "domain": list(domain)},
+            "acquisition_cost": {"value": (cost or 0.0) / acquired if acquired else 0.0,
+                                 "domain": list(domain & Domain("acquisition_cost", ">", 0))},
+            "retention": {"value": 100.0 * Metrics.search_count(domain & retained) / old_count if old_count else 0.0,
+                          "domain": list(domain & retained)},
+        }
+
+    @api.model
+    def _clv_distribution(self, domain):
+        """CLV in equal-width bins from zero to the 99th percentile (the long tail in the last bin)."""
+        query = self.env["crm.customer.metrics"]._search(domain)
+        self.env.cr.execute(SQL(
+            """
+            WITH rows AS (SELECT GREATEST(m.clv, 0) AS clv FROM crm_customer_metrics m WHERE m.id IN (%(ids)s)),
+                 top AS (SELECT COALESCE(percentile_cont(0.99) WITHIN GROUP (ORDER BY clv), 0) AS top FROM rows)
+            SELECT LEAST(width_bucket(clv, 0, GREATEST(top.top, 1e-9), %(bins)s), %(bins)s) AS bin, COUNT(*), top.top
+              FROM rows, top
+          GROUP BY 1, top.top ORDER BY 1
+            """, ids=query.subselect(), bins=CLV_BINS))
+        rows = self.env.cr.fetchall()
+        top = rows[0][2] if rows else 0.0
+        width = (top or 1.0) / CLV_BINS
+        counts = {b: c for b, c, _t in rows}
+        bins = []
+        for index in range(1, CLV_BINS + 1):
+            low, high = (index - 1) * width, index * width
+            bin_domain = Domain("clv", ">=", low) if index > 1 else Domain.TRUE
+            if index < CLV_BINS:
+                bin_domain &= Domain("clv", "<", high)
+            bins.append({"low": low, "high": high, "count": counts.get(index, 0), "domain": list(domain & bin_domain)})
+        return bins
+
+    @api.model
+    def _rfm_grid(self, domain):
+        groups = self.env["crm.customer.metrics"]._read_group(
+            domain & Domain("rfm_recency", ">", 0), ["rfm_recency", "rfm_frequency"], ["__count", "clv:sum"])
+        return [{"r": r, "f": f, "count": count, "clv": clv or 0.0,
+                 "domain": list(domain & Domain("rfm_recency", "=", r) & Domain("rfm_frequency", "=", f))}
+                for r, f, count, clv in groups]
+
+    @api.model
+    def _cohorts(self):
+        rows = self.env["crm.cohort.retention"].search_read(
+            [("company_id", "in", self.env.companies.ids), ("kind", "=", "cohort")],
+            ["cohort_month", "age", "retention", "cohort_size"], order="cohort_month, age")
+        return [{"cohort": str(row["cohort_month"]), "age": row["age"], "retention": row["retention"],
+                 "size": row["cohort_size"],
+                 "domain": [("company_id", "in", self.env.companies.ids),
+                            ("cohort_month", "=", str(row["cohort_month"]))]}
+                for row in rows]
+
+    @api.model
+    def _whale_curve(self, segment_id=None):
+        """Cumulative profit (% of total) against the share of customers ranked by profit, sampled."""
+        Profitability = self.env["crm.customer.profitability"]
+        if not Profitability.has_access("read"):
+            return []
+        domain = Domain("company_id", "in", self.env.companies.ids)
+        if segment_id:
+            domain &= Domain("segment_id", "=", int(segment_id))
+        query = Profitability._search(domain)
+        self.env.cr.execute(SQL(
+            """
+            WITH ranked AS (
+                SELECT ROW_NUMBER() OVER w AS n, COUNT(*) OVER () AS customers,
+                       SUM(p.profit) OVER (w ROWS UNBOUNDED PRECEDING) AS cumulative, SUM(p.profit) OVER () AS total
+                  FROM crm_customer_profitability p
+                 WHERE p.id IN (%(ids)s)
+                WINDOW w AS (ORDER BY p.profit DESC, p.id)
+            )
+            SELECT 100.0 * n / customers, 100.0 * cumulative / total FROM ranked
+             WHERE total <> 0 AND (n %% GREATEST(customers / %(points)s, 1) = 0 OR n = customers)
+          ORDER BY n
+            """, ids=query.subselect(), points=WHALE_POINTS))
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return []
+        return [{"customers_pct": 0.0, "profit_pct": 0.0}] + [
+            {"customers_pct": float(c), "profit_pct": float(p)} for c, p in rows]
+
+    @api.model
+    def _channels(self, domain):
+        groups = self.env["crm.customer.metrics"]._read_group(
+            domain, ["acquisition_channel"], ["__count", "clv:sum", "revenue_total:sum", "acquisition_cost:sum"])
+        return [{"channel": channel or self.env._("Unknown"), "customers": count, "clv": clv or 0.0,
+                 "revenue": revenue or 0.0, "acquisition_cost": cost or 0.0,
+                 "clv_per_customer": (clv or 0.0) / count if count else 0.0,
+                 "domain": list(domain & Domain("acquisition_channel", "=", channel or False))}
+                for channel, count, clv, revenue, cost in sorted(groups, key=lambda g: -(g[2] or 0.0))]
+
+    @api.model
+    def _forecast(self):
+        rows = self.env["crm.revenue.forecast"].search_read(
+            [("company_id", "in", self.env.companies.ids)],
+            ["month", "is_forecast", "actual_revenue", "run_rate_revenue", "total_forecast"], order="month")
+        return [{"month": str(row["month"]), "future": row["is_forecast"], "actual": row["actual_revenue"],
+                 "run_rate": row["run_rate_revenue"], "forecast": row["total_forecast"]} for row in rows]
+
+    @api.model
+    def _filter_options(self):
+        segments = self.env["crm.segment"].search_read(
+            [("company_id", "in", self.env.companies.ids)], ["name"], order="priority desc, name")
+        channels = [channel for [channel] in self.env["crm.customer.metrics"]._read_group(
+            [("company_id", "in", self.env.companies.ids), ("acquisition_channel", "!=", False)],
+            ["acquisition_channel"]) if channel]
+        return {"segments": [(s["id"], s["name"]) for s in segments], "channels": sorted(channels)}

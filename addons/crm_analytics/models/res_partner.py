@@ -1,0 +1,39 @@
+from odoo import api, fields, models
+
+from ..lib import rfm
+
+
+class ResPartner(models.Model):
+    """The customer's analytics on the partner form: smart buttons that open the explained metrics row."""
+
+    _inherit = "res.partner"
+
+    crm_metrics_id = fields.Many2one("crm.customer.metrics", compute="_compute_crm_metrics", string="Analytics")
+    crm_clv = fields.Monetary(compute="_compute_crm_metrics", string="CLV", currency_field="crm_metrics_currency_id")
+    crm_metrics_currency_id = fields.Many2one("res.currency", compute="_compute_crm_metrics")
+    crm_p_alive = fields.Float(compute="_compute_crm_metrics", string="P(alive)")
+    crm_rfm_segment = fields.Selection(rfm.SEGMENTS, compute="_compute_crm_metrics", string="RFM Segment")
+
+    @api.depends_context("company")
+    def _compute_crm_metrics(self):
+        partners = self.commercial_partner_id
+        metrics = self.env["crm.customer.metrics"].search([
+            ("partner_id", "in", partners.ids), ("company_id", "=", self.env.company.id)])
+        by_partner = {row.partner_id.id: row for row in metrics}
+        for partner in self:
+            row = by_partner.get(partner.commercial_partner_id.id, self.env["crm.customer.metrics"])
+            partner.crm_metrics_id = row
+            partner.crm_clv = row.clv
+            partner.crm_metrics_currency_id = row.currency_id or self.env.company.currency_id
+            partner.crm_p_alive = row.p_alive
+            partner.crm_rfm_segment = row.rfm_segment
+
+    def action_view_crm_metrics(self):
+        """The metrics row of the customer in the current company, with its explanation."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_analytics.crm_customer_metrics_action")
+        if self.crm_metrics_id:
+            action.update({"res_id": self.crm_metrics_id.id, "view_mode": "form", "views": [(False, "form")]})
+        else:
+            action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        return action

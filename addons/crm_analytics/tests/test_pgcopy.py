@@ -1,0 +1,39 @@
+import numpy as np
+import pandas as pd
+
+from odoo.tests import TransactionCase
+
+from ..tools.pgcopy import copy_in_binary
+
+
+class TestPgCopy(TransactionCase):
+    """The binary COPY that stages a refresh: what goes in comes back, NaN and missing text as NULL."""
+
+    def setUp(self):
+        super().setUp()
+        self.env.cr.execute("CREATE TEMP TABLE crm_test_copy (i int4, b int8, f float8, t char(8))")
+
+    def _rows(self):
+        self.env.cr.execute("SELECT i, b, f, t::varchar FROM crm_test_copy ORDER BY i")
+        return self.env.cr.fetchall()
+
+    def test_values_round_trip(self):
+        frame = pd.DataFrame({
+            "i": np.array([1, 2, -3], dtype=np.int64), "b": [2**40, 0, -1],
+            "f": [0.1, np.nan, -1e300], "t": ["loyal", None, "new"],
+        })
+        copy_in_binary(self.env.cr, "crm_test_copy", frame, {"i": "int4", "b": "int8", "f": "float8", "t": "char(8)"})
+        self.assertEqual(self._rows(), [(-3, -1, -1e300, "new"), (1, 2**40, 0.1, "loyal"), (2, 0, None, None)])
+
+    def test_empty_frame_writes_nothing(self):
+        copy_in_binary(self.env.cr, "crm_test_copy", pd.DataFrame({"i": []}), {"i": "int4"})
+        self.assertEqual(self._rows(), [])
+
+    def test_bad_input_refused(self):
+        too_long = pd.DataFrame({"i": [1], "t": ["much too long"]})
+        with self.assertRaisesRegex(ValueError, "longer than 8"):
+            copy_in_binary(self.env.cr, "crm_test_copy", too_long, {"i": "int4", "t": "char(8)"})
+        missing = pd.DataFrame({"i": [1.0, np.nan]})
+        with self.assertRaisesRegex(ValueError, "missing values"):
+            copy_in_binary(self.env.cr, "crm_test_copy", missing, {"i": "int4"})
+        self.assertEqual(self._rows(), [])
