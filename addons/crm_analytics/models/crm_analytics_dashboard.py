@@ -52,6 +52,8 @@ class CrmAnalyticsDashboard(models.AbstractModel):
             "channels": self._channels(domain),
             "forecast": self._forecast(),
             "filters": self._filter_options(),
+            "refresh": Metrics._refresh_status(),
+            "can_refresh": self.env.user.has_group("crm_strategy.group_crm_strategy_manager"),
             "domain": list(domain),
         }
 

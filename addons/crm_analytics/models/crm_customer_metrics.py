@@ -1,3 +1,4 @@
+import json
 import logging
 import time
 import zlib
@@ -19,6 +20,7 @@ _logger = logging.getLogger(__name__)
 # pg_try_advisory_xact_lock(namespace, company_id): one refresh per company at a time, released at commit.
 LOCK_NAMESPACE = zlib.crc32(b"crm_analytics.refresh") & 0x7FFFFFFF
 EPOCH = "1970-01-01"
+REQUEST_PARAM = "crm_analytics.refresh_requests"
 DAYS_PER_MONTH = 30.4375
 
 # Columns the numpy model writes, in staging-table order, with their PostgreSQL types.
@@ -135,16 +137,67 @@ class CrmCustomerMetrics(models.Model):
             raise AccessError(self.env._("Only CRM Strategy managers can refresh the customer analytics."))
 
     def action_refresh(self):
-        """Button: full refresh of the selected companies, in this transaction."""
-        self._check_refresh_access()
-        self.sudo()._refresh(self.env.companies, full=True)
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        """Button: full refresh of the selected companies, queued for the background job."""
+        return self._request_refresh(full=True)
 
     def action_refresh_incremental(self):
-        """Button: recompute only the customers whose documents changed since the last refresh."""
+        """Button: recompute, in the background, only the customers whose documents changed since the last refresh."""
+        return self._request_refresh(full=False)
+
+    def _request_refresh(self, full):
+        """Queue a refresh of the current companies and wake the background job: a refresh of 10^5 customers takes
+        seconds to minutes, which a web request should not hold; the dashboard shows its progress."""
         self._check_refresh_access()
-        self.sudo()._refresh(self.env.companies, full=False)
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        Param = self.env["ir.config_parameter"].sudo()
+        requests = self._refresh_requests()
+        for company in self.env.companies:
+            requests[str(company.id)] = requests.get(str(company.id), False) or full
+        Param.set_param(REQUEST_PARAM, json.dumps(requests))
+        self.env.ref("crm_analytics.ir_cron_crm_analytics_refresh_request").sudo()._trigger()
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "type": "info", "sticky": False,
+            "title": self.env._("Refresh queued"),
+            "message": self.env._("The customer analytics are being refreshed in the background; the dashboard shows "
+                                  "the progress and the figures change when it is done."),
+        }}
+
+    @api.model
+    def _refresh_requests(self):
+        """{company id: full?} of the refreshes asked for from the interface and not yet done."""
+        try:
+            requests = json.loads(self.env["ir.config_parameter"].sudo().get_param(REQUEST_PARAM) or "{}")
+        except ValueError:
+            return {}
+        return requests if isinstance(requests, dict) else {}
+
+    @api.model
+    def _cron_refresh_requested(self, commit=True):
+        """The background job of the buttons: one company per committed batch, progress reported to the cron."""
+        requests = self._refresh_requests()
+        self.env["ir.config_parameter"].sudo().set_param(REQUEST_PARAM, "{}")
+        companies = self.env["res.company"].browse([int(key) for key in requests]).exists()
+        cron = self.env["ir.cron"]
+        if commit:
+            cron._commit_progress(remaining=len(companies))
+        for company in companies:
+            self._refresh(company, full=bool(requests[str(company.id)]), raise_if_locked=False)
+            if commit:
+                cron._commit_progress(1)
+
+    @api.model
+    def _refresh_status(self):
+        """What the dashboard shows of the background refresh: queued or running, progress, last refresh."""
+        cron = self.env.ref("crm_analytics.ir_cron_crm_analytics_refresh_request").sudo()
+        progress = self.env["ir.cron.progress"].sudo().search([("cron_id", "=", cron.id)], order="id desc", limit=1)
+        pending = bool(self._refresh_requests()) or bool(
+            self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", cron.id)]))
+        self.env.cr.execute(SQL("SELECT MAX(refresh_date) FROM crm_customer_metrics WHERE company_id IN %s",
+                                tuple(self.env.companies.ids)))
+        last = self.env.cr.fetchone()[0]
+        running = bool(progress and progress.remaining)
+        return {"pending": pending or running, "done": progress.done if running else 0,
+                "total": (progress.done + progress.remaining) if running else 0,
+                "last_refresh": fields.Datetime.to_string(last) if last else False}
 
     @api.model
     def _cron_refresh(self, commit=True):

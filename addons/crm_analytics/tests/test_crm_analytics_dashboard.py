@@ -176,3 +176,27 @@ class TestCrmAnalyticsExport(AnalyticsViewsCase):
         for analysis in ("campaign_roi", "forecast"):
             _wizard, _content, book = self._export(analysis=analysis)
             self.assertEqual(book.active.freeze_panes, "A2")
+
+
+class TestCrmAnalyticsBackgroundRefresh(AnalyticsViewsCase):
+    def test_button_queues_and_the_job_refreshes(self):
+        cron = self.env.ref("crm_analytics.ir_cron_crm_analytics_refresh_request")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
+        Metrics = self.env["crm.customer.metrics"].with_user(self.manager).with_context(
+            allowed_company_ids=[self.company.id])
+        action = Metrics.action_refresh()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(Metrics._refresh_requests(), {str(self.company.id): True})
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1, "the job is woken up")
+        status = self.env["crm.analytics.dashboard"].with_user(self.manager).get_dashboard_data()["refresh"]
+        self.assertTrue(status["pending"])
+        fits = self.env["crm.clv.model"].search_count([("company_id", "=", self.company.id)])
+        self.env["crm.customer.metrics"]._cron_refresh_requested(commit=False)
+        self.assertEqual(Metrics._refresh_requests(), {})
+        self.assertEqual(self.env["crm.clv.model"].search_count([("company_id", "=", self.company.id)]), fits + 1,
+                         "a full refresh ran for the company")
+        # an incremental request does not downgrade a pending full one
+        Metrics.action_refresh()
+        Metrics.action_refresh_incremental()
+        self.assertEqual(Metrics._refresh_requests(), {str(self.company.id): True})

@@ -21,12 +21,36 @@ export class CrmAnalyticsDashboard extends Component {
         onWillStart(async () => {
             await loadBundle("web.chartjs_lib");
             await this.load();
+            if (this.state.data.refresh.pending) {
+                this.poll();
+            }
         });
         useEffect(
             () => this.renderCharts(),
             () => [this.state.data]
         );
-        onWillUnmount(() => this.destroyCharts());
+        onWillUnmount(() => {
+            this.destroyCharts();
+            clearInterval(this.poller);
+        });
+    }
+
+    /** Queue a background refresh, then follow its progress until it is done. */
+    async refresh() {
+        const action = await this.orm.call("crm.customer.metrics", "action_refresh", [[]]);
+        await this.action.doAction(action);
+        await this.load();
+        this.poll();
+    }
+
+    poll() {
+        clearInterval(this.poller);
+        this.poller = setInterval(async () => {
+            await this.load();
+            if (!this.state.data.refresh.pending) {
+                clearInterval(this.poller);
+            }
+        }, 3000);
     }
 
     async load() {
