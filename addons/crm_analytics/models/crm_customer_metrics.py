@@ -149,10 +149,10 @@ class CrmCustomerMetrics(models.Model):
         seconds to minutes, which a web request should not hold; the dashboard shows its progress."""
         self._check_refresh_access()
         Param = self.env["ir.config_parameter"].sudo()
-        requests = self._refresh_requests()
+        pending = self._refresh_requests()
         for company in self.env.companies:
-            requests[str(company.id)] = requests.get(str(company.id), False) or full
-        Param.set_param(REQUEST_PARAM, json.dumps(requests))
+            pending[str(company.id)] = pending.get(str(company.id), False) or full
+        Param.set_param(REQUEST_PARAM, json.dumps(pending))
         self.env.ref("crm_analytics.ir_cron_crm_analytics_refresh_request").sudo()._trigger()
         return {"type": "ir.actions.client", "tag": "display_notification", "params": {
             "type": "info", "sticky": False,
@@ -165,22 +165,22 @@ class CrmCustomerMetrics(models.Model):
     def _refresh_requests(self):
         """{company id: full?} of the refreshes asked for from the interface and not yet done."""
         try:
-            requests = json.loads(self.env["ir.config_parameter"].sudo().get_param(REQUEST_PARAM) or "{}")
+            pending = json.loads(self.env["ir.config_parameter"].sudo().get_param(REQUEST_PARAM) or "{}")
         except ValueError:
             return {}
-        return requests if isinstance(requests, dict) else {}
+        return pending if isinstance(pending, dict) else {}
 
     @api.model
     def _cron_refresh_requested(self, commit=True):
         """The background job of the buttons: one company per committed batch, progress reported to the cron."""
-        requests = self._refresh_requests()
+        pending = self._refresh_requests()
         self.env["ir.config_parameter"].sudo().set_param(REQUEST_PARAM, "{}")
-        companies = self.env["res.company"].browse([int(key) for key in requests]).exists()
+        companies = self.env["res.company"].browse([int(key) for key in pending]).exists()
         cron = self.env["ir.cron"]
         if commit:
             cron._commit_progress(remaining=len(companies))
         for company in companies:
-            self._refresh(company, full=bool(requests[str(company.id)]), raise_if_locked=False)
+            self._refresh(company, full=bool(pending[str(company.id)]), raise_if_locked=False)
             if commit:
                 cron._commit_progress(1)
 
