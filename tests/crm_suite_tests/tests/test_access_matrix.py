@@ -41,6 +41,11 @@ EXPECTED = {
     "crm.cost.driver": row(strategy_user=READ, strategy_manager=FULL),
     "crm.admin.cost.rule": row(strategy_user=READ, strategy_manager=FULL),
     "crm.pnl.action.rule": row(strategy_user=READ, strategy_manager=FULL),
+    "crm.channel": row(strategy_user=READ, strategy_manager=FULL),
+    "crm.channel.criterion": row(strategy_user=READ, strategy_manager=FULL),
+    "crm.channel.evaluation": row(strategy_user=READ, strategy_manager=FULL),
+    "crm.channel.strategy": row(strategy_user=READ, strategy_manager=FULL),
+    "crm.channel.strategy.line": row(strategy_user=READ, strategy_manager=FULL),
 }
 
 
