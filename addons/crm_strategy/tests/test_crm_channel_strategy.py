@@ -96,6 +96,14 @@ class TestCrmChannelStrategy(CrmChannelCase):
             "date_from": self.month_start, "date_to": self.today})
         comparison.action_compare()
         self.assertEqual(len(comparison.line_ids), 2, "a strategy user reads the comparison")
+        other = self.setup_other_company(name="Other strategy Co")["company"]
+        foreign = self.env["crm.channel.strategy"].sudo().create([
+            {"name": "Foreign old", "company_id": other.id}, {"name": "Foreign new", "company_id": other.id}])
+        prying = self.env["crm.channel.strategy.comparison"].with_user(self.strategy_user).create({
+            "old_strategy_id": foreign[0].id, "new_strategy_id": foreign[1].id, "company_id": other.id,
+            "date_from": self.month_start, "date_to": self.today})
+        with self.assertRaises(AccessError):
+            prying.action_compare()
 
     def test_xlsx_export(self):
         action = self.comparison.action_export_xlsx()

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..models.crm_channel_strategy_line import CHANNEL_ROLES, ROLE_WEIGHTS
@@ -43,6 +43,9 @@ class CrmChannelStrategyComparison(models.TransientModel):
     def _compare(self):
         """Rewrite the comparison lines: one per segment of either scenario, ranked by conflict intensity."""
         self.ensure_one()
+        if self.company_id not in self.env.user.company_ids:
+            raise AccessError(self.env._("You cannot compare the channel strategies of %s.", self.company_id.name))
+        (self.old_strategy_id | self.new_strategy_id).check_access("read")
         if self.old_strategy_id == self.new_strategy_id:
             raise UserError(self.env._("Compare two different channel strategies."))
         if self.date_to < self.date_from:

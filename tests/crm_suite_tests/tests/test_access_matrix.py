@@ -38,14 +38,14 @@ EXPECTED = {
     "crm.strategy.line": row(strategy_user=READ, strategy_manager=FULL),
     "crm.customer.pnl": row(strategy_user=READ, strategy_manager=READ),
     "crm.customer.profitability": row(strategy_user=READ, strategy_manager=READ),
-    "crm.cost.driver": row(strategy_user=READ, strategy_manager=FULL),
-    "crm.admin.cost.rule": row(strategy_user=READ, strategy_manager=FULL),
-    "crm.pnl.action.rule": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel.criterion": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel.evaluation": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel.strategy": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel.strategy.line": row(strategy_user=READ, strategy_manager=FULL),
+    "crm.cost.driver": row(strategy_user=READ, strategy_manager=FULL),
+    "crm.admin.cost.rule": row(strategy_user=READ, strategy_manager=FULL),
+    "crm.pnl.action.rule": row(strategy_user=READ, strategy_manager=FULL),
 }
 
 
