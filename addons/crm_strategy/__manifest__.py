@@ -29,6 +29,7 @@
         "demo/crm_strategy_demo.xml",
         "demo/crm_channel_demo.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
     "assets": {
         "web.assets_tests": [
             "crm_strategy/static/tests/tours/**/*",

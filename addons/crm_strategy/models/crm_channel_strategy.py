@@ -62,6 +62,15 @@ class CrmChannelStrategy(models.Model):
             ]
         Line.create(vals_list)
 
+    def action_view_matrix_pivot(self):
+        """The cells as a pivot: segments in rows, channels and roles in columns."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "name": self.env._("Matrix of %s", self.name),
+            "res_model": "crm.channel.strategy.line", "view_mode": "pivot,list",
+            "domain": [("strategy_id", "=", self.id)], "context": {"default_strategy_id": self.id},
+        }
+
     def action_compare(self):
         """Open the comparison with this scenario as the new one."""
         self.ensure_one()

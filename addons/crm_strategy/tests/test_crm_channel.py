@@ -35,6 +35,15 @@ class TestCrmChannel(CrmChannelCase):
         self.assertEqual((self.o2 | self.o3).invoice_ids.channel_id, self.field)
         self.assertEqual(self.i4.channel_id, self.phone_channel)
 
+    def test_cron_assigns_in_bulk(self):
+        self.env.flush_all()
+        self.env.cr.execute(SQL("UPDATE sale_order SET channel_id = NULL WHERE id = %s", self.o2.id))
+        self.env.invalidate_all()
+        self.env["crm.channel"]._cron_assign_channels()
+        self.assertEqual(self.o2.channel_id, self.field)
+        action = self.field.action_view_orders()
+        self.assertEqual(self.env["sale.order"].search(action["domain"]), self.o2 | self.o3)
+
     def test_priority_change_reassigns(self):
         self.web.sequence = 40  # now after the team rule
         self.assertEqual(self.o1.channel_id, self.field)

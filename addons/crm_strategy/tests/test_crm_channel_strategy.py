@@ -75,6 +75,8 @@ class TestCrmChannelStrategy(CrmChannelCase):
     def test_matrix_and_fill(self):
         self.assertIn("Primary", self.new.matrix_html)
         self.assertIn("Big and small", self.new.matrix_html)
+        action = self.new.action_view_matrix_pivot()
+        self.assertEqual(self.env["crm.channel.strategy.line"].search(action["domain"]), self.new.line_ids)
         self.new.action_fill_matrix()
         self.assertEqual(len(self.new.line_ids), 2 * 3 + self.env["crm.segment"].search_count(
             [("company_id", "=", self.company.id), ("id", "not in", (self.segment_two | self.segment_third).ids)]) * 3)
