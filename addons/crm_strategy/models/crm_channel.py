@@ -152,7 +152,22 @@ class CrmChannel(models.Model):
     # --- bulk assignment ----------------------------------------------------------
     @api.model
     def _cron_assign_channels(self):
-        self._assign_channels(self.env["res.company"].search([("active", "=", True)]))
+        """One committed batch per company: a large company never holds back the others."""
+        companies = self.env["res.company"].search([("active", "=", True)])
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(companies))
+        for company in companies:
+            self._assign_channels(company)
+            if not cron._commit_progress(1):
+                break
+
+    @api.model
+    def _schedule_assignment(self):
+        """Reassigning a large company takes minutes (an UPDATE of every order and invoice whose channel
+        changes): run it in the cron, soon, rather than in the request that edited a rule."""
+        cron = self.env.ref("crm_strategy.ir_cron_assign_channels", raise_if_not_found=False)
+        if cron:
+            cron._trigger()
 
     def action_assign_channels(self):
         """Recompute the channel of every confirmed order and customer invoice of these companies."""
@@ -236,14 +251,13 @@ class CrmChannel(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         channels = super().create(vals_list)
-        self._assign_channels(channels.company_id)
+        self._schedule_assignment()
         return channels
 
     def write(self, vals):
-        companies = self.company_id
         res = super().write(vals)
         if set(RULE_DEPENDS) & set(vals):
-            self._assign_channels(companies | self.company_id)
+            self._schedule_assignment()
         return res
 
     # --- figures ----------------------------------------------------------------------

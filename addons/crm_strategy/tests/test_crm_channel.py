@@ -35,21 +35,22 @@ class TestCrmChannel(CrmChannelCase):
         self.assertEqual((self.o2 | self.o3).invoice_ids.channel_id, self.field)
         self.assertEqual(self.i4.channel_id, self.phone_channel)
 
-    def test_cron_assigns_in_bulk(self):
-        self.env.flush_all()
-        self.env.cr.execute(SQL("UPDATE sale_order SET channel_id = NULL WHERE id = %s", self.o2.id))
-        self.env.invalidate_all()
-        self.env["crm.channel"]._cron_assign_channels()
-        self.assertEqual(self.o2.channel_id, self.field)
-        action = self.field.action_view_orders()
-        self.assertEqual(self.env["sale.order"].search(action["domain"]), self.o2 | self.o3)
-
-    def test_priority_change_reassigns(self):
+    def test_rule_changes_schedule_the_bulk_assignment(self):
+        cron = self.env.ref("crm_strategy.ir_cron_assign_channels")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
         self.web.sequence = 40  # now after the team rule
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+        self.web.description = "no rule changed"
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+        self.env["crm.channel"]._assign_channels(self.company)
         self.assertEqual(self.o1.channel_id, self.field)
         self.assertEqual(self.o1.invoice_ids.channel_id, self.field)
         self.web.sequence = 10
+        self.web.action_assign_channels()
         self.assertEqual(self.o1.channel_id, self.web)
+        action = self.field.action_view_orders()
+        self.assertEqual(self.env["sale.order"].search(action["domain"]), self.o2 | self.o3)
 
     def test_domain_rule_orders_only(self):
         big = self.env["crm.channel"].create({
@@ -73,6 +74,7 @@ class TestCrmChannel(CrmChannelCase):
         self.env.invalidate_all()
         self.assertEqual(self.o2.invoice_ids.channel_id, self.phone_channel, "its invoice follows it")
         self.web.sequence = 11
+        self.env["crm.channel"]._assign_channels(self.company)
         self.assertEqual(self.o2.channel_id, self.phone_channel)
         self.o2.channel_override = False
         self.assertEqual(self.o2.channel_id, self.field, "back to the rules")
