@@ -16,6 +16,10 @@
         "views/crm_customer_measure_views.xml",
         "views/crm_strategy_views.xml",
         "views/crm_customer_pnl_views.xml",
+        "views/crm_channel_views.xml",
+        "views/crm_channel_evaluation_views.xml",
+        "views/crm_channel_strategy_views.xml",
+        "wizard/crm_channel_strategy_comparison_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_strategy_menus.xml",
@@ -23,7 +27,9 @@
     "demo": [
         "demo/crm_profile_tag_demo.xml",
         "demo/crm_strategy_demo.xml",
+        "demo/crm_channel_demo.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
     "assets": {
         "web.assets_tests": [
             "crm_strategy/static/tests/tours/**/*",

@@ -15,3 +15,11 @@ from . import crm_strategy
 from . import crm_strategy_line
 from . import res_partner
 from . import res_config_settings
+from . import crm_channel
+from . import crm_channel_assignment_mixin
+from . import sale_order
+from . import account_move
+from . import crm_channel_criterion
+from . import crm_channel_evaluation
+from . import crm_channel_strategy_line
+from . import crm_channel_strategy

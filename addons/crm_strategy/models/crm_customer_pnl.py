@@ -116,8 +116,48 @@ class CrmCustomerPnl(models.Model):
 
     @api.model
     def _channel_cost_sql(self, company, date_from):
-        """Rows (partner_id, month, amount) of channel costs; the channel development extends this."""
-        return None
+        """Rows (partner_id, month, amount) of channel costs from each channel's cost model, or None when the
+        company has no channel yet. A fixed monthly cost is spread over the channel's customers of the month
+        by their revenue; a month without customers carries none of it."""
+        if not self.env["crm.channel"].sudo().with_context(active_test=False).search_count(
+                [("company_id", "=", company.id)], limit=1):
+            return None
+        return SQL(
+            """
+            WITH ch_inv AS (
+                SELECT am.channel_id, am.commercial_partner_id AS partner_id,
+                       date_trunc('month', am.invoice_date::timestamp)::date AS month, SUM(-aml.balance) AS revenue
+                  FROM account_move_line aml
+                  JOIN account_move am ON am.id = aml.move_id
+                 WHERE am.company_id = %(company)s AND am.state = 'posted' AND aml.display_type = 'product'
+                   AND am.move_type IN ('out_invoice', 'out_refund') AND am.channel_id IS NOT NULL
+                   AND am.invoice_date >= %(date_from)s
+              GROUP BY 1, 2, 3
+            ), ch_month AS (
+                SELECT channel_id, month, SUM(GREATEST(revenue, 0)) AS positive, COUNT(*) AS customers
+                  FROM ch_inv GROUP BY channel_id, month
+            )
+            SELECT i.partner_id, i.month,
+                   (CASE c.cost_model
+                        WHEN 'revenue_pct' THEN i.revenue * c.cost_rate::numeric / 100
+                        WHEN 'per_contact' THEN c.cost_rate::numeric
+                        WHEN 'fixed' THEN c.cost_rate::numeric * CASE WHEN m.positive > 0
+                            THEN GREATEST(i.revenue, 0) / m.positive ELSE 1.0 / m.customers END
+                        ELSE 0 END)::numeric AS amount
+              FROM ch_inv i
+              JOIN crm_channel c ON c.id = i.channel_id
+              JOIN ch_month m ON m.channel_id = i.channel_id AND m.month = i.month
+             UNION ALL
+            SELECT rp.commercial_partner_id, date_trunc('month', so.date_order)::date,
+                   (COUNT(*) * MAX(c.cost_rate))::numeric
+              FROM sale_order so
+              JOIN res_partner rp ON rp.id = so.partner_id
+              JOIN crm_channel c ON c.id = so.channel_id AND c.cost_model = 'per_order'
+             WHERE so.company_id = %(company)s AND so.state = 'sale' AND so.date_order >= %(date_from)s
+          GROUP BY 1, 2, so.channel_id
+            """,
+            company=company.id, date_from=date_from,
+        )
 
     @api.model
     def _pnl_revenue_sql(self, company, date_from):

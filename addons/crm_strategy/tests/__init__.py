@@ -4,3 +4,6 @@ from . import test_crm_segment
 from . import test_crm_segment_refresh
 from . import test_crm_strategy
 from . import test_ui
+from . import test_crm_channel
+from . import test_crm_channel_evaluation
+from . import test_crm_channel_strategy

@@ -57,3 +57,71 @@ class CrmStrategyCase(AccountTestInvoicingCommon):
         order.action_confirm()
         order.date_order = fields.Datetime.now() - timedelta(days=days_ago)
         return order
+
+
+@tagged("post_install", "-at_install")
+class CrmChannelCase(CrmStrategyCase):
+    """Three channels and three customers of this month, computed by hand:
+
+    =========  ==================  =======  ==========================  ======  ======
+    document   customer            channel  why                         amount  margin
+    =========  ==================  =======  ==========================  ======  ======
+    order o1   Big (first order)   Web      origin WEB beats team Field   1000     400
+    order o2   Small (first order) Field    team                           500     200
+    order o3   Big                 Field    team, 2 at 80                  160      40
+    invoice i4 Third (no order)    Phone    UTM medium, 3 at 90            270      90
+    =========  ==================  =======  ==========================  ======  ======
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.chair = cls.env["product.product"].create({
+            "name": "Chair", "type": "consu", "list_price": 100.0, "standard_price": 60.0,
+            "invoice_policy": "order", "taxes_id": [Command.clear()],
+        })
+        cls.team = cls.env["crm.team"].create({"name": "Field team", "company_id": cls.company.id})
+        cls.phone = cls.env["utm.medium"].create({"name": "Test phone"})
+        Channel = cls.env["crm.channel"]
+        cls.web = Channel.create({
+            "name": "Web", "channel_type": "ecommerce", "sequence": 10, "rule_type": "origin",
+            "origin_pattern": "WEB", "cost_model": "revenue_pct", "cost_rate": 10})
+        cls.field = Channel.create({
+            "name": "Field", "channel_type": "sales_force", "sequence": 20, "rule_type": "team",
+            "team_id": cls.team.id, "cost_model": "fixed", "cost_rate": 100})
+        cls.phone_channel = Channel.create({
+            "name": "Phone", "channel_type": "call_centre", "sequence": 30, "rule_type": "utm_medium",
+            "medium_id": cls.phone.id, "cost_model": "per_contact", "cost_rate": 30})
+        cls.customer_third = cls.env["res.partner"].create({"name": "Third Buyer", "is_company": True})
+        cls.moment = fields.Datetime.now().replace(microsecond=0)
+        cls.o1 = cls._channel_order(cls.customer_big, 10, origin="WEB-1", team_id=cls.team.id)
+        cls.o2 = cls._channel_order(cls.customer_small, 5, team_id=cls.team.id)
+        cls.o3 = cls._channel_order(cls.customer_big, 2, price=80.0, team_id=cls.team.id)
+        for order in cls.o1 | cls.o2 | cls.o3:
+            order._create_invoices().action_post()
+        cls.i4 = cls.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": cls.customer_third.id, "invoice_date": cls.today,
+            "medium_id": cls.phone.id, "team_id": False,
+            "invoice_line_ids": [Command.create({
+                "product_id": cls.chair.id, "quantity": 3, "price_unit": 90.0, "tax_ids": [Command.clear()]})],
+        })
+        cls.i4.action_post()
+        cls.segment_two = cls.env["crm.segment"].create({
+            "name": "Big and small", "code": "BS", "priority": 20,
+            "rule_domain": f"[('id', 'in', {[cls.customer_big.id, cls.customer_small.id]})]"})
+        cls.segment_third = cls.env["crm.segment"].create({
+            "name": "Third", "code": "TH", "priority": 10,
+            "rule_domain": f"[('id', '=', {cls.customer_third.id})]"})
+        (cls.segment_two | cls.segment_third).action_refresh_members()
+        cls.month_start = cls.today.replace(day=1)
+
+    @classmethod
+    def _channel_order(cls, partner, quantity, price=100.0, **vals):
+        order = cls.env["sale.order"].create({
+            "partner_id": partner.id, **vals,
+            "order_line": [Command.create({"product_id": cls.chair.id, "product_uom_qty": quantity,
+                                           "price_unit": price, "tax_ids": [Command.clear()]})],
+        })
+        order.action_confirm()
+        order.date_order = cls.moment
+        return order
