@@ -2,7 +2,7 @@ from odoo.tools.sql import column_exists, create_column
 
 from . import models
 from . import tools
-from . import wizard
+from . import wizards
 
 
 def pre_init_hook(env):

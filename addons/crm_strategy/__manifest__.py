@@ -19,7 +19,7 @@
         "views/crm_channel_views.xml",
         "views/crm_channel_evaluation_views.xml",
         "views/crm_channel_strategy_views.xml",
-        "wizard/crm_channel_strategy_comparison_views.xml",
+        "wizards/crm_channel_strategy_comparison_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_strategy_menus.xml",

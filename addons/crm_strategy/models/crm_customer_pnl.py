@@ -118,20 +118,17 @@ class CrmCustomerPnl(models.Model):
     def _channel_cost_sql(self, company, date_from):
         """Rows (partner_id, month, amount) of channel costs from each channel's cost model, or None when the
         company has no channel yet. A fixed monthly cost is spread over the channel's customers of the month
-        by their revenue; a month without customers carries none of it."""
+        by their revenue; a month without customers carries none of it. Reads the revenue per channel from
+        the staged aggregate (crm_pnl_revenue), so the invoice lines are scanned once."""
         if not self.env["crm.channel"].sudo().with_context(active_test=False).search_count(
                 [("company_id", "=", company.id)], limit=1):
             return None
         return SQL(
             """
             WITH ch_inv AS (
-                SELECT am.channel_id, am.commercial_partner_id AS partner_id,
-                       date_trunc('month', am.invoice_date::timestamp)::date AS month, SUM(-aml.balance) AS revenue
-                  FROM account_move_line aml
-                  JOIN account_move am ON am.id = aml.move_id
-                 WHERE am.company_id = %(company)s AND am.state = 'posted' AND aml.display_type = 'product'
-                   AND am.move_type IN ('out_invoice', 'out_refund') AND am.channel_id IS NOT NULL
-                   AND am.invoice_date >= %(date_from)s
+                -- the revenue of each customer, month and channel, staged by the revenue aggregate
+                SELECT channel_id, partner_id, month, SUM(net_revenue) AS revenue
+                  FROM crm_pnl_revenue WHERE channel_id IS NOT NULL
               GROUP BY 1, 2, 3
             ), ch_month AS (
                 SELECT channel_id, month, SUM(GREATEST(revenue, 0)) AS positive, COUNT(*) AS customers
@@ -161,7 +158,7 @@ class CrmCustomerPnl(models.Model):
 
     @api.model
     def _pnl_revenue_sql(self, company, date_from):
-        """Per customer and month: the revenue side of the P&L and the product cost, from invoice lines.
+        """Per customer, month and channel: the revenue side of the P&L and the product cost, from invoice lines.
 
         Five sums per group rather than one per column: the reductions and discounts are differences
         of them (gross - at invoiced price - net)."""
@@ -183,7 +180,7 @@ class CrmCustomerPnl(models.Model):
             ), lines AS (
                 -- float8 arithmetic: the sums are rounded when stored; numeric would triple the time
                 SELECT am.commercial_partner_id AS partner_id,
-                       date_trunc('month', am.invoice_date::timestamp)::date AS month,
+                       date_trunc('month', am.invoice_date::timestamp)::date AS month, am.channel_id,
                        am.move_type = 'out_refund' AS is_refund, aml.quantity::float8 AS quantity,
                        -aml.balance::float8 AS net, unit.price AS unit_price,
                        GREATEST(COALESCE(p.list_price, 0), unit.price) AS gross_price,
@@ -198,7 +195,7 @@ class CrmCustomerPnl(models.Model):
                    AND aml.display_type = 'product' AND am.company_id = %(company)s
                    AND am.invoice_date >= %(date_from)s
             )
-            SELECT partner_id, month,
+            SELECT partner_id, month, channel_id,
                    SUM(quantity * gross_price) FILTER (WHERE NOT is_refund) AS gross_revenue,
                    SUM(quantity * unit_price) FILTER (WHERE NOT is_refund) AS at_invoiced_price,
                    SUM(net) FILTER (WHERE NOT is_refund) AS invoiced_net,
@@ -207,7 +204,7 @@ class CrmCustomerPnl(models.Model):
                        AS product_cost,
                    BOOL_OR(cogs_amount IS NULL AND std_cost <> 0) AS product_cost_estimated
               FROM lines
-          GROUP BY partner_id, month
+          GROUP BY partner_id, month, channel_id
             """,
             company=company.id, company_key=str(company.id), date_from=date_from,
         )
@@ -219,15 +216,19 @@ class CrmCustomerPnl(models.Model):
                                          "WHERE FALSE")
         return SQL(
             """
-            WITH revenue AS (
-                SELECT partner_id, month,
-                       COALESCE(gross_revenue, 0)::numeric AS gross_revenue,
-                       (COALESCE(gross_revenue, 0) - COALESCE(at_invoiced_price, 0))::numeric AS pricelist_reduction,
-                       (COALESCE(at_invoiced_price, 0) - COALESCE(invoiced_net, 0))::numeric AS line_discount,
-                       (COALESCE(invoiced_net, 0) - net_revenue)::numeric AS allowance_amount,
-                       net_revenue::numeric AS net_revenue, product_cost::numeric AS product_cost,
-                       product_cost_estimated
+            WITH staged AS (
+                SELECT partner_id, month, COALESCE(SUM(gross_revenue), 0) AS gross, COALESCE(SUM(at_invoiced_price), 0)
+                       AS at_price, COALESCE(SUM(invoiced_net), 0) AS invoiced_net, SUM(net_revenue) AS net,
+                       SUM(product_cost) AS product_cost, BOOL_OR(product_cost_estimated) AS product_cost_estimated
                   FROM crm_pnl_revenue
+              GROUP BY partner_id, month
+            ), revenue AS (
+                SELECT partner_id, month, gross::numeric AS gross_revenue,
+                       (gross - at_price)::numeric AS pricelist_reduction,
+                       (at_price - invoiced_net)::numeric AS line_discount,
+                       (invoiced_net - net)::numeric AS allowance_amount,
+                       net::numeric AS net_revenue, product_cost::numeric AS product_cost, product_cost_estimated
+                  FROM staged
             ), drivers AS (
                 SELECT rp.commercial_partner_id AS partner_id, date_trunc('month', so.create_date)::date AS month,
                        'quotation' AS driver, COUNT(*)::numeric AS qty
