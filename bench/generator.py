@@ -1,9 +1,9 @@
 """Fill a bench database quickly through Odoo's real tables with set-based SQL.
 
-Customers get skewed spend (log-normal price levels, geometric order counts), churn (a share of
-them stop buying after a random month) and seasonality (more invoices in the last quarter of the
-year). Only what the suite reads is written: partners, posted customer invoices and credit notes
-with product lines, and their products.
+Customers get skewed spend (log-normal purchase rates and spend levels), churn (each purchase may be
+the last, with a personal probability) and seasonality (more invoices in the last quarter of the year).
+Only what the suite reads is written: partners, posted customer invoices and credit notes with product
+lines, and their products.
 """
 import time
 
@@ -38,28 +38,38 @@ def generate(env, customers=100_000, lines=1_000_000, months=24, products=500):
           FROM generate_series(1, %(n)s) g
         """, n=customers))
     cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE commercial_partner_id IS NULL")
-    # Invoices per customer: geometric around lines / 4 / customers, scaled by a skewed spend level;
-    # a third of the customers churn (no invoice after a random month); more invoices in Q4.
+    # Purchases follow the BG/NBD story, so that the CLV models have something real to find: each customer is
+    # born somewhere in the window, buys at a personal Poisson rate (log-normal across customers: skewed) and,
+    # after each purchase, drops out with a personal probability (churn). A fifth of the purchases outside the
+    # last quarter are dropped (seasonality), 4 % are credit notes; the spend level scales the quantities.
     invoices = max(lines // 4, 1)
     cr.execute(SQL(
         """
         CREATE TEMP TABLE bench_inv ON COMMIT DROP AS
-        SELECT inv.partner_id, inv.invoice_date, random() < 0.04 AS is_refund
-          FROM (
-            SELECT c.partner_id, c.churn_month,
-                   (date_trunc('month', CURRENT_DATE) - make_interval(months => m.month_ago)
-                    + make_interval(days => floor(random() * 28)::int))::date AS invoice_date, m.month_ago
-              FROM (SELECT id AS partner_id, exp(random() * 1.5) / 1.9 AS spend,
-                           CASE WHEN random() < 0.33 THEN floor(random() * %(months)s)::int ELSE 0 END AS churn_month
-                      FROM res_partner WHERE name LIKE 'Bench customer %%') c
-             CROSS JOIN LATERAL generate_series(
-                   1, GREATEST(1, round(-ln(random() + 1e-9) * %(per)s * c.spend)::int)) g
-             CROSS JOIN LATERAL (
-                   SELECT floor(%(months)s * power(random(), 1.3) + g * 0)::int AS month_ago) m
-          ) inv
-         WHERE inv.month_ago >= inv.churn_month
-            OR (extract(month FROM inv.invoice_date) >= 10 AND random() < 0.5)
-        """, months=months, per=invoices / customers))
+        WITH c AS (
+            SELECT id AS partner_id, 1 + floor(random() * %(months)s * 30.4)::int AS age_days,
+                   %(base)s * exp(0.9 * sqrt(-2 * ln(random() + 1e-12)) * cos(2 * pi() * random())) AS rate,
+                   0.03 + 0.35 * power(random(), 2) AS p, random() AS u
+              FROM res_partner WHERE name LIKE 'Bench customer %%'
+        ), d AS (
+            SELECT *, LEAST(60, 1 + floor(ln(u + 1e-12) / ln(1 - p)))::int AS purchases FROM c
+        ), timed AS (
+            SELECT d.partner_id, d.age_days, k,
+                   SUM(CASE WHEN k = 1 THEN 0 ELSE -ln(random() + 1e-12) / d.rate END)
+                       OVER (PARTITION BY d.partner_id ORDER BY k) AS t
+              FROM d CROSS JOIN LATERAL generate_series(1, d.purchases) k
+        )
+        SELECT partner_id, (CURRENT_DATE - age_days + floor(t)::int) AS invoice_date, random() < 0.04 AS is_refund
+          FROM timed
+         WHERE t <= age_days
+           AND (k = 1 OR extract(month FROM CURRENT_DATE - age_days + floor(t)::int) >= 10 OR random() >= 0.2)
+        """, months=months, base=0.006 * invoices / customers / 2.5))
+    cr.execute(SQL(
+        """
+        CREATE TEMP TABLE bench_level ON COMMIT DROP AS
+        SELECT id AS partner_id, exp(0.5 * sqrt(-2 * ln(random() + 1e-12)) * cos(2 * pi() * random())) AS level
+          FROM res_partner WHERE name LIKE 'Bench customer %%'
+        """))
     cr.execute(SQL(
         """
         INSERT INTO account_move (name, journal_id, company_id, currency_id, state, move_type, auto_post, date,
@@ -76,9 +86,10 @@ def generate(env, customers=100_000, lines=1_000_000, months=24, products=500):
             SELECT am.id AS move_id, am.company_id, am.journal_id, am.currency_id, am.partner_id, am.date,
                    am.invoice_date, CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END AS sign,
                    %(first)s + floor(random() * %(span)s)::int AS product_id,
-                   1 + floor(random() * 9)::int AS qty,
+                   GREATEST(1, round((1 + random() * 9) * lv.level))::int AS qty,
                    CASE WHEN random() < 0.2 THEN round((random() * 25)::numeric, 0) ELSE 0 END AS discount
               FROM account_move am
+              JOIN bench_level lv ON lv.partner_id = am.partner_id
              CROSS JOIN LATERAL generate_series(1, 1 + floor(-ln(random() + 1e-9) * 3 + am.id * 0)::int) g
              WHERE am.name LIKE 'BENCH/%%'
         ), priced AS (

@@ -243,7 +243,7 @@ class CrmCustomerMetrics(models.Model):
             "discount_rate": max(number("discount_rate", 10.0), 0.0),
             "buy_days": max(number("buy_days", 30, int), 1),
             "holdout_months": max(number("holdout_months", 6, int), 1),
-            "channel_dimension": get("crm_analytics.channel_dimension", "source"),
+            "channel_dimension": get("crm_analytics.channel_dimension", "channel"),
             "forecast_months": max(number("forecast_months", 6, int), 1),
             "backtest_months": max(number("backtest_months", 12, int), 1),
         }
@@ -478,9 +478,11 @@ class CrmCustomerMetrics(models.Model):
         return frame[list(STAGING_COLUMNS)], cuts
 
     def _acquisition_channel_sql(self, settings):
-        """Label of the acquisition channel from the first document's UTM source / medium or sales team.
-
-        The one place to change when channels get their own model (crm.channel)."""
+        """Label of the acquisition channel from the first document's channel (channel development), UTM source /
+        medium or sales team."""
+        if settings["channel_dimension"] == "channel":
+            # documents that no channel rule recognises fall back on their UTM source
+            return SQL("COALESCE(chn.name ->> %s, chn.name ->> 'en_US', src.name)", self.env.lang or "en_US")
         if settings["channel_dimension"] == "medium":
             return SQL("med.name")
         if settings["channel_dimension"] == "team":
@@ -493,7 +495,7 @@ class CrmCustomerMetrics(models.Model):
             return SQL(
                 """
                 SELECT DISTINCT ON (rp.commercial_partner_id) rp.commercial_partner_id AS partner_id,
-                       so.source_id, so.medium_id, so.campaign_id, so.team_id
+                       so.source_id, so.medium_id, so.campaign_id, so.team_id, so.channel_id
                   FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
                  WHERE so.company_id = %s AND so.state = 'sale'
                    AND rp.commercial_partner_id IN (SELECT partner_id FROM crm_analytics_staging)
@@ -502,7 +504,7 @@ class CrmCustomerMetrics(models.Model):
         return SQL(
             """
             SELECT DISTINCT ON (am.commercial_partner_id) am.commercial_partner_id AS partner_id,
-                   am.source_id, am.medium_id, am.campaign_id, am.team_id
+                   am.source_id, am.medium_id, am.campaign_id, am.team_id, am.channel_id
               FROM account_move am
              WHERE am.company_id = %s AND am.state = 'posted' AND am.move_type = 'out_invoice'
                AND am.commercial_partner_id IN (SELECT partner_id FROM crm_analytics_staging)
@@ -546,6 +548,7 @@ class CrmCustomerMetrics(models.Model):
          LEFT JOIN utm_source src ON src.id = acq.source_id
          LEFT JOIN utm_medium med ON med.id = acq.medium_id
          LEFT JOIN crm_team team ON team.id = acq.team_id
+         LEFT JOIN crm_channel chn ON chn.id = acq.channel_id
             ON CONFLICT (partner_id, company_id) DO UPDATE SET
                 segment_id = EXCLUDED.segment_id, first_purchase_date = EXCLUDED.first_purchase_date,
                 last_purchase_date = EXCLUDED.last_purchase_date, purchase_count = EXCLUDED.purchase_count,

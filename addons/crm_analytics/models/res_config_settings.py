@@ -21,8 +21,11 @@ class ResConfigSettings(models.TransientModel):
     crm_analytics_holdout_months = fields.Integer(
         string="Back-test holdout (months)", config_parameter="crm_analytics.holdout_months", default=6)
     crm_analytics_channel_dimension = fields.Selection(
-        [("source", "UTM source"), ("medium", "UTM medium"), ("team", "Sales team")],
-        string="Acquisition channel", config_parameter="crm_analytics.channel_dimension", default="source")
+        [("channel", "Sales channel"), ("source", "UTM source"), ("medium", "UTM medium"), ("team", "Sales team")],
+        string="Acquisition channel", config_parameter="crm_analytics.channel_dimension", default="channel",
+        help="What names the channel a customer was acquired through: the channel of the first document "
+             "(CRM > Strategy > Channels; its UTM source when no channel recognises it), its UTM source or medium, "
+             "or its sales team.")
     crm_analytics_forecast_months = fields.Integer(
         string="Forecast horizon (months)", config_parameter="crm_analytics.forecast_months", default=6)
     crm_analytics_backtest_months = fields.Integer(

@@ -292,3 +292,15 @@ class TestCustomerMetrics(AccountTestInvoicingCommon):
         self.assertFalse(self.Metrics.search([("company_id", "=", other.id)]))
         fit = self.env["crm.clv.model"].search([("company_id", "=", other.id)])
         self.assertEqual(fit.n_customers, 0)
+
+    def test_acquisition_channel_from_channel_development(self):
+        """With the default dimension, the acquisition channel is the sales channel of the first invoice."""
+        self.env["ir.config_parameter"].set_param("crm_analytics.channel_dimension", "channel")
+        channel = self.env["crm.channel"].create({
+            "name": "Fairs", "channel_type": "retail", "rule_type": "utm_source", "source_id": self.source.id,
+            "company_id": self.company.id})
+        channel._assign_channels(self.company)
+        self.Metrics._refresh(self.company)
+        rows = self._rows()
+        self.assertEqual(rows[self.alice].acquisition_channel, "Fairs")
+        self.assertFalse(rows[self.bob].acquisition_channel, "Bob's first invoice came through no channel")
