@@ -11,6 +11,13 @@
     "external_dependencies": {"python": ["requests", "xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/crm_partner_portal_security.xml",
+        "views/crm_supplier_commit_views.xml",
+        "views/purchase_order_views.xml",
+        "views/portal_templates.xml",
         "views/crm_partner_portal_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["crm_partner_portal/static/tests/tours/**/*"],
+    },
 }

@@ -41,6 +41,8 @@ EXPECTED = {
     "crm.cost.driver": row(strategy_user=READ, strategy_manager=FULL),
     "crm.admin.cost.rule": row(strategy_user=READ, strategy_manager=FULL),
     "crm.pnl.action.rule": row(strategy_user=READ, strategy_manager=FULL),
+    # crm_partner_portal: portal vendors read their own rows (record rules), write through the portal routes
+    "crm.supplier.commit": row(purchase_user="rw--", portal=READ),
 }
 
 
