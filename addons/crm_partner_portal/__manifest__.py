@@ -7,14 +7,16 @@
     "author": "CRM Strategy Suite",
     "website": "https://example.com/crm-strategy-suite",
     "license": "LGPL-3",
-    "depends": ["crm_strategy", "purchase_stock", "portal"],
+    "depends": ["crm_strategy", "purchase_stock", "sale_crm", "portal"],
     "external_dependencies": {"python": ["requests", "xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",
         "security/crm_partner_portal_security.xml",
         "views/crm_supplier_commit_views.xml",
+        "views/crm_supplier_forecast_views.xml",
         "views/purchase_order_views.xml",
         "views/portal_templates.xml",
+        "views/portal_forecast_templates.xml",
         "views/crm_partner_portal_menus.xml",
     ],
     "assets": {

@@ -7,7 +7,9 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.http import request
+from odoo.http import content_disposition, request
+
+from ..models import crm_supplier_forecast as forecast_module
 
 # Orders a vendor can see on the portal: the buyer has sent them (drafts are the buyer's business).
 VISIBLE_STATES = ("sent", "to approve", "purchase", "cancel")
@@ -96,6 +98,7 @@ class SupplierPortal(CustomerPortal):
             "order_count": Order.search_count(domain & Domain("state", "=", "purchase")),
             "unacknowledged_count": Order.search_count(
                 domain & Domain("state", "in", ("sent", "purchase")) & Domain("acknowledged", "=", False)),
+            "forecast_count": request.env["crm.supplier.forecast"].search_count([("state", "=", "published")]),
         })
         return request.render("crm_partner_portal.portal_supplier_home", values)
 
@@ -228,3 +231,109 @@ class SupplierPortal(CustomerPortal):
             if vals.get("date_commit") and vals["date_commit"] < today:
                 raise SupplierInputError(request.env._("A committed date cannot be in the past."))
         return result
+
+    # ------------------------------------------------------------------ forecast
+    def _crm_forecast_check(self, forecast_id, access_token=None):
+        try:
+            return self._document_check_access("crm.supplier.forecast", forecast_id, access_token=access_token)
+        except (AccessError, MissingError):
+            raise request.not_found() from None
+
+    def _crm_forecast_grid(self, forecast_sudo, page=1, search=None):
+        """Products of one page and their 12 buckets: three queries whatever the number of products
+        (distinct products, lines, product names)."""
+        Line = request.env["crm.supplier.forecast.line"].sudo()
+        domain = Domain("forecast_id", "=", forecast_sudo.id)
+        if search:
+            domain &= Domain("product_id", "any", [("display_name", "ilike", search)])
+        products = [product for (product,) in Line._read_group(domain, ["product_id"], order="product_id")]
+        pager = portal_pager(url=f"/my/supplier/forecast/{forecast_sudo.id}", total=len(products), page=page,
+                             step=self._items_per_page, url_args={"search": search or ""})
+        page_products = products[pager["offset"]:pager["offset"] + self._items_per_page]
+        page_ids = [p.id for p in page_products]
+        lines = Line.search(domain & Domain("product_id", "in", page_ids))
+        grid = defaultdict(dict)
+        totals = defaultdict(lambda: {"net": 0.0, "committed": 0.0, "demand": 0.0})
+        for line in lines:
+            grid[line.product_id.id][line.week] = line
+            totals[line.week]["net"] += line.qty_net
+            totals[line.week]["committed"] += line.qty_committed
+            totals[line.week]["demand"] += line.qty_demand
+        weeks = list(range(forecast_module.WEEKS))
+        week_starts = [forecast_sudo.date_start + datetime.timedelta(weeks=w) for w in weeks]
+        top = max([max(t["net"], t["committed"]) for t in totals.values()] + [1.0])
+        chart = [{"week": w, "label": week_starts[w].strftime("%d/%m"),
+                  "net": totals[w]["net"], "committed": totals[w]["committed"],
+                  "net_h": round(100 * totals[w]["net"] / top, 1),
+                  "committed_h": round(100 * totals[w]["committed"] / top, 1)} for w in weeks]
+        products_sudo = request.env["product.product"].sudo().browse(page_ids)
+        return {"grid": grid, "weeks": weeks, "week_starts": week_starts, "chart": chart, "pager": pager,
+                "products": products_sudo}
+
+    @http.route(["/my/supplier/forecast", "/my/supplier/forecast/<int:forecast_id>",
+                 "/my/supplier/forecast/<int:forecast_id>/page/<int:page>"],
+                type="http", auth="user", website=True, readonly=True)
+    def portal_supplier_forecast(self, forecast_id=None, page=1, access_token=None, search=None, message=None, **kw):
+        Forecast = request.env["crm.supplier.forecast"]
+        versions = Forecast.search([("state", "in", ("published", "superseded"))], order="version desc", limit=20)
+        if forecast_id:
+            forecast_sudo = self._crm_forecast_check(forecast_id, access_token)
+        else:
+            forecast_sudo = versions.filtered(lambda f: f.state == "published")[:1].sudo()
+        values = self._prepare_portal_layout_values()
+        values.update({"page_name": "supplier_forecast", "forecast": forecast_sudo, "versions": versions,
+                       "message": message, "search": (search or "")[:100]})
+        if forecast_sudo:
+            values.update(self._crm_forecast_grid(forecast_sudo, page=page, search=values["search"]))
+            values = self._get_page_view_values(forecast_sudo, access_token, values, "my_supplier_forecast_history",
+                                                False, **kw)
+        return request.render("crm_partner_portal.portal_supplier_forecast", values)
+
+    @http.route("/my/supplier/forecast/<int:forecast_id>/commit", type="http", auth="user", website=True,
+                methods=["POST"])
+    def portal_supplier_forecast_commit(self, forecast_id, access_token=None, **kw):
+        """Fields commit-<line id> = quantity the vendor commits for that bucket (empty: unchanged)."""
+        forecast_sudo = self._crm_forecast_check(forecast_id, access_token)
+        if forecast_sudo.state != "published":
+            return self._crm_bad_request(request.env._("This forecast was superseded: commit on the latest one."))
+        lines = {str(line.id): line for line in forecast_sudo.line_ids}
+        updates = {}
+        try:
+            for key, raw in request.httprequest.form.items():
+                if not key.startswith("commit-"):
+                    continue
+                line = lines.get(key[len("commit-"):])
+                if line is None:
+                    raise SupplierInputError(request.env._("The form names a bucket that is not in this forecast."))
+                raw = raw.strip()
+                if not raw:
+                    continue
+                qty = self._crm_parse_quantity(raw) if raw not in ("0", "0.0") else 0.0
+                updates[line] = qty
+            if not updates:
+                raise SupplierInputError(request.env._("Nothing to commit: enter a quantity in a week."))
+        except SupplierInputError as e:
+            return self._crm_bad_request(str(e))
+        try:
+            with request.env.cr.savepoint():
+                now = fields.Datetime.now()
+                for line, qty in updates.items():
+                    line.write({"qty_committed": qty, "date_committed": now})
+                forecast_sudo.message_post(
+                    body=request.env._("The vendor committed %(count)s week(s) on the portal.", count=len(updates)),
+                    author_id=request.env.user.partner_id.id)
+        except ValidationError as e:
+            return self._crm_bad_request(e.args[0])
+        return request.redirect(f"/my/supplier/forecast/{forecast_sudo.id}?message=committed")
+
+    @http.route("/my/supplier/forecast/<int:forecast_id>/xlsx", type="http", auth="user", website=True,
+                readonly=True)
+    def portal_supplier_forecast_xlsx(self, forecast_id, access_token=None, **kw):
+        forecast_sudo = self._crm_forecast_check(forecast_id, access_token)
+        content = forecast_sudo._crm_export_xlsx()
+        filename = f"forecast-v{forecast_sudo.version}.xlsx"
+        return request.make_response(content, headers=[
+            ("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("Content-Disposition", content_disposition(filename)),
+            ("X-Content-Type-Options", "nosniff"),
+        ])

@@ -46,3 +46,55 @@ class SupplierPortalCommon:
         elif state == "sent":
             order.write({"state": "sent"})
         return order
+
+
+class SupplierForecastCommon(SupplierPortalCommon):
+    """Demand for the products Alpha supplies: a confirmed sale, weighted quotations, stock, a receipt
+    and a delivery history, with known buckets."""
+
+    @classmethod
+    def _setup_forecast_data(cls):
+        env = cls.env
+        cls._setup_suppliers()
+        cls.product_plate = env["product.product"].create({"name": "Steel plate", "is_storable": True})
+        SupplierInfo = env["product.supplierinfo"]
+        for vendor, product in ((cls.vendor_a, cls.product_bolt), (cls.contact_a, cls.product_nut),
+                                (cls.vendor_b, cls.product_plate)):
+            SupplierInfo.create({"partner_id": vendor.id, "product_tmpl_id": product.product_tmpl_id.id,
+                                 "price": 1.0, "delay": 5})
+        today = fields.Date.context_today(env.user)
+        cls.week_start = today - timedelta(days=today.weekday())
+        start = fields.Datetime.to_datetime(cls.week_start)
+        customer = env["res.partner"].create({"name": "Forecast customer"})
+        confirmed = env["sale.order"].create({
+            "partner_id": customer.id, "commitment_date": start + timedelta(days=15, hours=10),
+            "order_line": [Command.create({"product_id": cls.product_bolt.id, "product_uom_qty": 30})]})
+        confirmed.action_confirm()
+        lead = env["crm.lead"].create({"name": "Big bolt deal", "type": "opportunity", "partner_id": customer.id})
+        lead.probability = 50
+        env["sale.order"].create({
+            "partner_id": customer.id, "opportunity_id": lead.id,
+            "order_line": [Command.create({"product_id": cls.product_bolt.id, "product_uom_qty": 20})]})
+        env["sale.order"].create({
+            "partner_id": customer.id,
+            "order_line": [Command.create({"product_id": cls.product_bolt.id, "product_uom_qty": 10})]})
+        warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+        Quant = env["stock.quant"]
+        Quant._update_available_quantity(cls.product_bolt, warehouse.lot_stock_id, 15)
+        Quant._update_available_quantity(cls.product_nut, warehouse.lot_stock_id, 30)
+        move = env["stock.move"].create({
+            "product_id": cls.product_nut.id, "product_uom_qty": 24, "product_uom": cls.product_nut.uom_id.id,
+            "location_id": warehouse.lot_stock_id.id,
+            "location_dest_id": env.ref("stock.stock_location_customers").id})
+        move._action_confirm()
+        move._action_assign()
+        move.quantity = 24
+        move.picked = True
+        move._action_done()
+        move.date = start - timedelta(weeks=3)
+
+    @classmethod
+    def _publish(cls, vendor):
+        forecast = cls.env["crm.supplier.forecast"].with_user(cls.buyer).create({"partner_id": vendor.id})
+        forecast.action_publish()
+        return forecast.sudo()

@@ -43,6 +43,8 @@ EXPECTED = {
     "crm.pnl.action.rule": row(strategy_user=READ, strategy_manager=FULL),
     # crm_partner_portal: portal vendors read their own rows (record rules), write through the portal routes
     "crm.supplier.commit": row(purchase_user="rw--", portal=READ),
+    "crm.supplier.forecast": row(purchase_user=FULL, portal=READ),
+    "crm.supplier.forecast.line": row(purchase_user=READ, portal=READ),
 }
 
 

@@ -54,3 +54,23 @@ registry.category("web_tour.tours").add("crm_partner_portal_commit_split", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("crm_partner_portal_forecast_commit", {
+    steps: () => [
+        {
+            content: "Commit 12 in the first week of the first product",
+            trigger: "tr.o_crm_forecast_row:first input.o_crm_forecast_commit[data-week='0']",
+            run: "edit 12",
+        },
+        {
+            content: "Send",
+            trigger: "button.o_crm_forecast_send",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Confirmation shown",
+            trigger: ".o_crm_forecast_committed",
+        },
+    ],
+});
