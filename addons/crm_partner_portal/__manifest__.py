@@ -12,11 +12,16 @@
     "data": [
         "security/ir.model.access.csv",
         "security/crm_partner_portal_security.xml",
+        "data/ir_cron_data.xml",
         "views/crm_supplier_commit_views.xml",
         "views/crm_supplier_forecast_views.xml",
+        "views/crm_supplier_stock_offer_views.xml",
+        "views/crm_supplier_scorecard_views.xml",
+        "views/crm_supplier_webhook_views.xml",
         "views/purchase_order_views.xml",
         "views/portal_templates.xml",
         "views/portal_forecast_templates.xml",
+        "views/portal_stock_templates.xml",
         "views/crm_partner_portal_menus.xml",
     ],
     "assets": {

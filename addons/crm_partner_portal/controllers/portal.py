@@ -10,6 +10,7 @@ from odoo.fields import Domain
 from odoo.http import content_disposition, request
 
 from ..models import crm_supplier_forecast as forecast_module
+from ..models import purchase_order as purchase_module
 
 # Orders a vendor can see on the portal: the buyer has sent them (drafts are the buyer's business).
 VISIBLE_STATES = ("sent", "to approve", "purchase", "cancel")
@@ -185,6 +186,21 @@ class SupplierPortal(CustomerPortal):
             return self._crm_bad_request(e.args[0])
         return request.redirect(f"/my/supplier/orders/{order_sudo.id}?message=committed")
 
+    @http.route("/my/supplier/orders/<int:order_id>/bill", type="http", auth="user", website=True,
+                methods=["POST"])
+    def portal_supplier_order_bill(self, order_id, access_token=None, bill=None, **kw):
+        """Upload a PDF bill (10 MB at most): a draft vendor bill linked to the order, buyer notified."""
+        order_sudo = self._crm_order_check(order_id, access_token)
+        if not hasattr(bill, "read"):
+            return self._crm_bad_request(request.env._("Choose a PDF file to upload."))
+        content = bill.read(purchase_module.MAX_BILL_SIZE + 1)
+        try:
+            with request.env.cr.savepoint():
+                order_sudo._crm_supplier_upload_bill(bill.filename or "", content, request.env.user.partner_id)
+        except (UserError, ValidationError) as e:
+            return self._crm_bad_request(e.args[0])
+        return request.redirect(f"/my/supplier/orders/{order_sudo.id}?message=billed")
+
     def _crm_parse_commit_form(self, order_sudo, form):
         lines = {str(line.id): line for line in order_sudo.order_line if not line.display_type}
         rows = defaultdict(dict)
@@ -337,3 +353,78 @@ class SupplierPortal(CustomerPortal):
             ("Content-Disposition", content_disposition(filename)),
             ("X-Content-Type-Options", "nosniff"),
         ])
+
+    # ------------------------------------------------------------------ stock and lead times
+    def _crm_supplierinfos(self):
+        """The vendor pricelist lines of the user's company (superuser: portal users cannot read them)."""
+        partner = request.env.user.partner_id.commercial_partner_id
+        return request.env["product.supplierinfo"].sudo().search(
+            [("partner_id", "child_of", partner.id), ("company_id", "in", [False, *request.env.user.company_ids.ids])],
+            order="product_tmpl_id, id")
+
+    @http.route("/my/supplier/stock", type="http", auth="user", website=True, readonly=True, methods=["GET"])
+    def portal_supplier_stock(self, message=None, **kw):
+        values = self._prepare_portal_layout_values()
+        infos = self._crm_supplierinfos()
+        offers = request.env["crm.supplier.stock.offer"].search([], limit=100)
+        values.update({"page_name": "supplier_stock", "supplierinfos": infos, "offers": offers, "message": message})
+        return request.render("crm_partner_portal.portal_supplier_stock", values)
+
+    @http.route("/my/supplier/stock", type="http", auth="user", website=True, methods=["POST"])
+    def portal_supplier_stock_post(self, **kw):
+        """Fields per pricelist line: qty-<id>, delay-<id>, minqty-<id>, price-<id>; empty rows are skipped."""
+        infos = {str(info.id): info for info in self._crm_supplierinfos()}
+        rows = defaultdict(dict)
+        try:
+            for key, raw in request.httprequest.form.items():
+                prefix, _sep, info_key = key.partition("-")
+                if prefix not in ("qty", "delay", "minqty", "price"):
+                    continue
+                if info_key not in infos:
+                    raise SupplierInputError(request.env._("The form names a product you do not supply."))
+                if raw.strip():
+                    rows[info_key][prefix] = raw.strip()
+            vals_list = []
+            for info_key, row in rows.items():
+                if "qty" not in row or "delay" not in row:
+                    raise SupplierInputError(request.env._("Give at least the available quantity and the lead time."))
+                try:
+                    delay = int(row["delay"])
+                except ValueError:
+                    raise SupplierInputError(request.env._("The lead time is a whole number of days.")) from None
+                info = infos[info_key]
+                vals_list.append({
+                    "supplierinfo_id": info.id, "partner_id": info.partner_id.commercial_partner_id.id,
+                    "company_id": (info.company_id or request.env.company).id,
+                    "qty_available": self._crm_parse_amount(row["qty"]), "delay": delay,
+                    "min_qty": self._crm_parse_amount(row.get("minqty", "0")),
+                    "price": self._crm_parse_amount(row.get("price", "0")),
+                })
+            if not vals_list:
+                raise SupplierInputError(request.env._("Nothing to send: fill in a product's row."))
+        except SupplierInputError as e:
+            return self._crm_bad_request(str(e))
+        Offer = request.env["crm.supplier.stock.offer"].sudo()
+        try:
+            with request.env.cr.savepoint():
+                Offer.search([("supplierinfo_id", "in", [v["supplierinfo_id"] for v in vals_list]),
+                              ("state", "=", "proposed")]).state = "superseded"
+                offers = Offer.create(vals_list)
+                for offer in offers:
+                    offer.activity_schedule(
+                        "mail.mail_activity_data_todo", summary=request.env._("Review the vendor's stock offer"),
+                        user_id=(offer.partner_id.buyer_id or request.env.ref("base.user_admin")).id)
+        except ValidationError as e:
+            return self._crm_bad_request(e.args[0])
+        return request.redirect("/my/supplier/stock?message=sent")
+
+    @staticmethod
+    def _crm_parse_amount(raw):
+        """A finite number ≥ 0 (zero allowed: no stock, no minimum, no price)."""
+        try:
+            value = float(str(raw).strip().replace(",", "."))
+        except ValueError:
+            raise SupplierInputError(request.env._("“%(value)s” is not a number.", value=str(raw)[:40])) from None
+        if not math.isfinite(value) or value < 0:
+            raise SupplierInputError(request.env._("Quantities and prices must be positive numbers."))
+        return value

@@ -103,4 +103,12 @@ class CrmSupplierCommit(models.Model):
             order.message_post(body=self.env._("Supplier commitments accepted into the planned dates."))
             order.activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Commitments accepted"))
         todo.state = "accepted"
+        for order in todo.order_id:
+            commits = todo.filtered(lambda c, o=order: c.order_id == o)
+            self.env["crm.supplier.webhook"]._crm_enqueue(order.partner_id, "commit_accepted", {
+                "order": order.name, "order_id": order.id,
+                "commits": [{"id": c.id, "line_id": c.order_line_id.id, "product": c.product_id.display_name,
+                             "kind": c.kind, "quantity": c.quantity,
+                             "date": str(c.date_commit) if c.date_commit else None} for c in commits],
+            }, company=order.company_id)
         return True

@@ -87,6 +87,10 @@ class CrmSupplierForecast(models.Model):
             forecast._portal_ensure_token()
             forecast.message_post(body=self.env._("Forecast published with %(count)s lines.",
                                                   count=forecast.line_count))
+            self.env["crm.supplier.webhook"]._crm_enqueue(forecast.partner_id, "forecast_published", {
+                "forecast_id": forecast.id, "version": forecast.version, "date_start": str(forecast.date_start),
+                "lines": forecast.line_count, "url": forecast.get_base_url() + forecast.access_url,
+            }, company=forecast.company_id)
         return True
 
     @staticmethod

@@ -1,5 +1,7 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+MAX_BILL_SIZE = 10 * 1024 * 1024
 
 
 class PurchaseOrder(models.Model):
@@ -19,6 +21,33 @@ class PurchaseOrder(models.Model):
             live = order.crm_supplier_commit_ids.filtered(lambda c: c.state == "proposed")
             order.crm_commit_pending_count = len(live)
             order.crm_commit_discrepancy_count = len(live.filtered("is_discrepancy"))
+
+    def write(self, vals):
+        """Queue the order_sent / order_changed webhook events of the vendor."""
+        before = {order.id: order.state for order in self} if "state" in vals else {}
+        result = super().write(vals)
+        changed = {"order_line", "date_planned", "partner_ref", "payment_term_id"} & set(vals)
+        for order in self:
+            event = None
+            if "state" in vals and vals["state"] == "sent" and before.get(order.id) != "sent":
+                event = "order_sent"
+            elif changed and order.state in ("sent", "purchase"):
+                event = "order_changed"
+            if event:
+                self.env["crm.supplier.webhook"]._crm_enqueue(order.partner_id, event, order._crm_webhook_payload(),
+                                                              company=order.company_id)
+        return result
+
+    def _crm_webhook_payload(self):
+        self.ensure_one()
+        return {
+            "order": self.name, "order_id": self.id, "state": self.state,
+            "date_planned": str(self.date_planned) if self.date_planned else None,
+            "amount_total": self.amount_total, "currency": self.currency_id.name,
+            "lines": [{"id": line.id, "product": line.product_id.display_name, "quantity": line.product_qty,
+                       "date_planned": str(line.date_planned) if line.date_planned else None}
+                      for line in self.order_line if not line.display_type],
+        }
 
     def _crm_supplier_can_edit(self):
         """Locked, cancelled (and, in 19.0, done means locked) orders are read-only on the portal."""
@@ -72,6 +101,40 @@ class PurchaseOrder(models.Model):
                 "mail.mail_activity_data_todo", summary=self.env._("Review supplier commitments"),
                 user_id=self._crm_buyer().id)
         return created
+
+    def _crm_supplier_upload_bill(self, filename, content, author):
+        """A draft vendor bill for what is left to bill on the order, with the vendor's PDF attached;
+        the buyer gets an activity on it. Called as superuser after the ownership check."""
+        self.ensure_one()
+        if self.state != "purchase":
+            raise UserError(self.env._("Bills can be uploaded on confirmed purchase orders only."))
+        if not content or len(content) > MAX_BILL_SIZE:
+            raise ValidationError(self.env._("The file must be a PDF of at most 10 MB."))
+        if not content.startswith(b"%PDF-") or not (filename or "").lower().endswith(".pdf"):
+            raise ValidationError(self.env._("Only PDF files are accepted."))
+        invoice_vals = self._prepare_invoice()
+        lines = []
+        for line in self.order_line.filtered(lambda ln: not ln.display_type):
+            vals = line._prepare_account_move_line()
+            if not vals["quantity"]:
+                vals["quantity"] = max(line.product_qty - line.qty_invoiced, 0.0)
+            lines.append(Command.create(vals))
+        invoice_vals["invoice_line_ids"] = lines
+        bill = self.env["account.move"].with_company(self.company_id).with_context(
+            default_move_type="in_invoice").create(invoice_vals)
+        attachment = self.env["ir.attachment"].create({
+            "name": filename[-120:], "raw": content, "mimetype": "application/pdf",
+            "res_model": "account.move", "res_id": bill.id,
+        })
+        bill.message_post(body=self.env._("Bill uploaded by the vendor on the portal for %(order)s.",
+                                          order=self.name),
+                          attachment_ids=attachment.ids, author_id=author.id)
+        bill.message_main_attachment_id = attachment
+        bill.activity_schedule("mail.mail_activity_data_todo", summary=self.env._("Check the uploaded bill"),
+                               user_id=self._crm_buyer().id)
+        self.message_post(body=self.env._("The vendor uploaded a bill: %(bill)s.", bill=bill.display_name),
+                          author_id=author.id)
+        return bill
 
     def action_crm_accept_supplier_commits(self):
         """Buyer: accept every proposed commitment of the order into the planned dates."""

@@ -167,3 +167,51 @@ class TestSupplierPortal(SupplierPortalCommon, HttpCase):
                 for text in (self.po_a.name, self.po_a_confirmed.name, self.vendor_a.name, self.contact_a.name):
                     self.assertNotIn(text, response.text)
         self.assertEqual(self.url_open(f"/my/supplier/orders/{self.po_a.id}").status_code, 404)
+
+
+@tagged("post_install", "-at_install")
+class TestSupplierPortalBill(SupplierPortalCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_suppliers()
+        cls.po_b_confirmed = cls._make_order(cls.vendor_b, [(cls.product_bolt, 4)], state="purchase")
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("crm_pp_alice", "crm_pp_alice")
+
+    def _upload(self, order, name, content, mimetype="application/pdf"):
+        return self.url_open(f"/my/supplier/orders/{order.id}/bill",
+                             data={"csrf_token": http.Request.csrf_token(self)},
+                             files={"bill": (name, content, mimetype)}, allow_redirects=False)
+
+    def test_upload_creates_a_draft_bill(self):
+        response = self._upload(self.po_a_confirmed, "INV-001.pdf", b"%PDF-1.4\n% test bill\n")
+        self.assertEqual(response.status_code, 303)
+        bill = self.po_a_confirmed.invoice_ids
+        self.assertEqual(len(bill), 1)
+        self.assertEqual((bill.state, bill.move_type, bill.partner_id.commercial_partner_id),
+                         ("draft", "in_invoice", self.vendor_a))
+        self.assertEqual(bill.invoice_line_ids.purchase_line_id, self.po_a_confirmed.order_line)
+        self.assertEqual(bill.message_main_attachment_id.name, "INV-001.pdf")
+        self.assertEqual(bill.activity_ids.user_id, self.buyer)
+
+    def test_upload_refused(self):
+        cases = {
+            "not a pdf": ("bill.pdf", b"MZ\\x90 not a pdf"),
+            "wrong extension": ("bill.exe", b"%PDF-1.4\\n"),
+            "too big": ("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024)),
+            "empty": ("empty.pdf", b""),
+        }
+        for name, (filename, content) in cases.items():
+            with self.subTest(case=name):
+                response = self._upload(self.po_a_confirmed, filename, content)
+                self.assertIn(response.status_code, (400, 413))
+        response = self._upload(self.po_a, "rfq.pdf", b"%PDF-1.4\\n")
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse((self.po_a_confirmed | self.po_a).invoice_ids)
+        response = self._upload(self.po_b_confirmed, "bill.pdf", b"%PDF-1.4\\n")
+        self.assertEqual(response.status_code, 404)
+        self.assertNotIn(self.po_b_confirmed.name, response.text)
+        self.assertFalse(self.po_b_confirmed.invoice_ids)

@@ -21,3 +21,10 @@ class TestSupplierPortalTours(SupplierPortalCommon, HttpCase):
         self.assertEqual(sorted(bolt.crm_supplier_commit_ids.mapped("quantity")), [40, 60])
         self.assertEqual(nut.crm_supplier_commit_ids.quantity, 40)
         self.assertFalse(nut.crm_supplier_commit_ids.is_discrepancy)
+
+    def test_tour_upload_bill(self):
+        self.start_tour(f"/my/supplier/orders/{self.po_a_confirmed.id}", "crm_partner_portal_upload_bill",
+                        login="crm_pp_alice")
+        bill = self.po_a_confirmed.invoice_ids
+        self.assertEqual(bill.state, "draft")
+        self.assertEqual(bill.message_main_attachment_id.name, "tour-bill.pdf")

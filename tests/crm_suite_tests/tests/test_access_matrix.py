@@ -45,6 +45,10 @@ EXPECTED = {
     "crm.supplier.commit": row(purchase_user="rw--", portal=READ),
     "crm.supplier.forecast": row(purchase_user=FULL, portal=READ),
     "crm.supplier.forecast.line": row(purchase_user=READ, portal=READ),
+    "crm.supplier.stock.offer": row(purchase_user="rw--", portal=READ),
+    "crm.supplier.scorecard": row(purchase_user=READ),
+    "crm.supplier.webhook": row(purchase_user=READ),
+    "crm.supplier.webhook.delivery": row(purchase_user=READ),
 }
 
 

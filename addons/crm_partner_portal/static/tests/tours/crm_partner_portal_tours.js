@@ -74,3 +74,28 @@ registry.category("web_tour.tours").add("crm_partner_portal_forecast_commit", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("crm_partner_portal_upload_bill", {
+    steps: () => [
+        {
+            content: "Choose the bill",
+            trigger: "input.o_crm_supplier_bill_file",
+            run() {
+                const file = new File(["%PDF-1.4\n% tour bill\n"], "tour-bill.pdf", { type: "application/pdf" });
+                const transfer = new DataTransfer();
+                transfer.items.add(file);
+                this.anchor.files = transfer.files;
+            },
+        },
+        {
+            content: "Upload it",
+            trigger: "button.o_crm_supplier_bill_send",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Confirmation shown",
+            trigger: ".o_crm_supplier_billed",
+        },
+    ],
+});
