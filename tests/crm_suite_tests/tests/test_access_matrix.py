@@ -53,6 +53,14 @@ EXPECTED = {
     "crm.revenue.forecast": row(strategy_user=READ, strategy_manager=READ),
     "crm.marketing.spend": row(strategy_user=READ, strategy_manager=FULL),
     "crm.campaign.roi": row(strategy_user=READ, strategy_manager=READ),
+    # crm_partner_portal: portal vendors read their own rows (record rules), write through the portal routes
+    "crm.supplier.commit": row(purchase_user="rw--", portal=READ),
+    "crm.supplier.forecast": row(purchase_user=FULL, portal=READ),
+    "crm.supplier.forecast.line": row(purchase_user=READ, portal=READ),
+    "crm.supplier.stock.offer": row(purchase_user="rw--", portal=READ),
+    "crm.supplier.scorecard": row(purchase_user=READ),
+    "crm.supplier.webhook": row(purchase_user=READ),
+    "crm.supplier.webhook.delivery": row(purchase_user=READ),
 }
 
 

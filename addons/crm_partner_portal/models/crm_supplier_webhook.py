@@ -1,0 +1,63 @@
+import secrets
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+EVENTS = [
+    ("forecast_published", "Forecast published"),
+    ("order_sent", "Purchase order sent"),
+    ("order_changed", "Purchase order changed"),
+    ("commit_accepted", "Commitment accepted"),
+]
+MAX_CONSECUTIVE_FAILURES = 5
+
+
+class CrmSupplierWebhook(models.Model):
+    """Where to push collaboration events for one vendor: a URL, a shared secret for the HMAC signature
+    and the events it wants. Deliveries are queued and sent by a cron, never inside the user's request."""
+
+    _name = "crm.supplier.webhook"
+    _description = "Supplier webhook"
+    _check_company_auto = True
+
+    name = fields.Char(required=True)
+    partner_id = fields.Many2one("res.partner", "Vendor", required=True, index=True,
+                                 domain=[("is_company", "=", True)])
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    url = fields.Char("URL", required=True, help="HTTPS endpoint of the vendor (http is allowed for loopback tests).")
+    secret = fields.Char(required=True, copy=False, groups="purchase.group_purchase_manager",
+                         default=lambda self: secrets.token_hex(32),
+                         help="Shared secret of the HMAC-SHA256 signature (header X-Crm-Signature).")
+    active = fields.Boolean(default=True)
+    event_forecast_published = fields.Boolean("Forecast published", default=True)
+    event_order_sent = fields.Boolean("Order sent", default=True)
+    event_order_changed = fields.Boolean("Order changed", default=True)
+    event_commit_accepted = fields.Boolean("Commitment accepted", default=True)
+    failure_count = fields.Integer(readonly=True, help="Consecutive failed attempts; the webhook is disabled "
+                                                       "after %s." % MAX_CONSECUTIVE_FAILURES)
+    disabled_reason = fields.Char(readonly=True)
+    delivery_ids = fields.One2many("crm.supplier.webhook.delivery", "webhook_id", string="Deliveries")
+
+    @api.constrains("url")
+    def _check_url(self):
+        for hook in self:
+            if not (hook.url or "").startswith(("https://", "http://")):
+                raise ValidationError(self.env._("The webhook URL must start with https:// or http://."))
+
+    @api.model
+    def _crm_enqueue(self, partner, event, payload, company=None):
+        """Queue one delivery per active webhook of the vendor that subscribed to the event."""
+        company = company or self.env.company
+        hooks = self.sudo().search([
+            ("partner_id", "=", partner.commercial_partner_id.id), ("company_id", "=", company.id),
+            (f"event_{event}", "=", True)])
+        if not hooks:
+            return self.env["crm.supplier.webhook.delivery"]
+        deliveries = self.env["crm.supplier.webhook.delivery"].sudo().create([
+            {"webhook_id": hook.id, "event": event, "payload": payload} for hook in hooks])
+        self.env.ref("crm_partner_portal.ir_cron_webhook_deliver")._trigger()
+        return deliveries
+
+    def action_reactivate(self):
+        self.write({"active": True, "failure_count": 0, "disabled_reason": False})
+        return True

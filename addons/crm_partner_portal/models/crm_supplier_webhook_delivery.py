@@ -1,0 +1,109 @@
+import hashlib
+import hmac
+import json
+import logging
+import time
+from datetime import timedelta
+
+import requests
+
+from odoo import fields, models
+
+from .crm_supplier_webhook import EVENTS, MAX_CONSECUTIVE_FAILURES
+
+_logger = logging.getLogger(__name__)
+TIMEOUT = 10
+MAX_ATTEMPTS = 6
+BACKOFF_MINUTES = (1, 5, 15, 60, 240)
+
+
+def sign(secret, timestamp, body):
+    """HMAC-SHA256 of "<timestamp>.<body>": the receiver recomputes it with the shared secret."""
+    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+class CrmSupplierWebhookDelivery(models.Model):
+    """One event for one webhook: the queue row and its delivery log. Nothing is deleted on failure,
+    so no event is lost; a failed delivery can be retried by hand."""
+
+    _name = "crm.supplier.webhook.delivery"
+    _description = "Supplier webhook delivery"
+    _order = "id desc"
+
+    webhook_id = fields.Many2one("crm.supplier.webhook", required=True, ondelete="cascade", index=True)
+    partner_id = fields.Many2one(related="webhook_id.partner_id", store=True)
+    company_id = fields.Many2one(related="webhook_id.company_id", store=True)
+    event = fields.Selection(EVENTS, required=True)
+    payload = fields.Json(required=True)
+    state = fields.Selection(
+        [("pending", "Pending"), ("done", "Delivered"), ("failed", "Failed")],
+        default="pending", required=True, index=True)
+    attempt_count = fields.Integer(readonly=True)
+    next_attempt = fields.Datetime(default=fields.Datetime.now, index=True)
+    last_status = fields.Integer("Last HTTP Status", readonly=True)
+    log = fields.Text(readonly=True, help="One line per attempt: time, status or error.")
+    date_done = fields.Datetime(readonly=True)
+
+    def _crm_body(self):
+        return json.dumps({"id": self.id, "event": self.event, "data": self.payload},
+                          sort_keys=True, separators=(",", ":")).encode()
+
+    def _crm_send_one(self):
+        """One attempt. Returns True when the endpoint answered 2xx."""
+        self.ensure_one()
+        hook = self.webhook_id.sudo()
+        body = self._crm_body()
+        timestamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "odoo-crm-partner-portal",
+            "X-Crm-Event": self.event,
+            "X-Crm-Delivery": str(self.id),
+            "X-Crm-Timestamp": timestamp,
+            "X-Crm-Signature": "sha256=" + sign(hook.secret, timestamp, body),
+        }
+        now = fields.Datetime.now()
+        try:
+            response = requests.post(hook.url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False)
+            status, error = response.status_code, None
+        except requests.RequestException as e:
+            status, error = 0, type(e).__name__
+        ok = 200 <= status < 300
+        attempts = self.attempt_count + 1
+        line = f"{now} attempt {attempts}: " + (f"HTTP {status}" if status else f"error {error}")
+        vals = {"attempt_count": attempts, "last_status": status, "log": ((self.log or "") + line + "\n")[-4000:]}
+        if ok:
+            vals.update(state="done", date_done=now)
+            hook.failure_count = 0
+        else:
+            hook.failure_count += 1
+            if attempts >= MAX_ATTEMPTS:
+                vals["state"] = "failed"
+            else:
+                vals["next_attempt"] = now + timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
+            if hook.failure_count >= MAX_CONSECUTIVE_FAILURES and hook.active:
+                hook.write({"active": False, "disabled_reason": self.env._(
+                    "Disabled after %(count)s consecutive failures (last: %(line)s).",
+                    count=hook.failure_count, line=line)})
+        self.write(vals)
+        return ok
+
+    def _cron_deliver(self, limit=200):
+        """Send the due deliveries of active webhooks, oldest first; commit after each one in a cron so a
+        crash never sends an event twice without logging it."""
+        due = self.search([("state", "=", "pending"), ("next_attempt", "<=", fields.Datetime.now()),
+                           ("webhook_id.active", "=", True)], order="next_attempt, id", limit=limit)
+        in_cron = bool(self.env.context.get("cron_id"))
+        if in_cron:
+            self.env["ir.cron"]._commit_progress(remaining=len(due))
+        for delivery in due:
+            if not delivery.webhook_id.active:
+                continue
+            delivery._crm_send_one()
+            if in_cron and not self.env["ir.cron"]._commit_progress(1):
+                break
+        return True
+
+    def action_retry(self):
+        self.write({"state": "pending", "next_attempt": fields.Datetime.now()})
+        return True

@@ -1,0 +1,80 @@
+import io
+import zipfile
+
+from odoo.exceptions import ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from .common import SupplierForecastCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSupplierForecast(SupplierForecastCommon, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_forecast_data()
+
+    def _buckets(self, forecast, product, field):
+        lines = forecast.line_ids.filtered(lambda ln: ln.product_id == product).sorted("week")
+        return [round(v, 2) for v in lines.mapped(field)]
+
+    def test_publish_computes_the_weekly_buckets(self):
+        forecast = self._publish(self.contact_a)
+        self.assertEqual(forecast.partner_id, self.vendor_a)
+        self.assertEqual((forecast.version, forecast.state, forecast.date_start), (1, "published", self.week_start))
+        self.assertEqual(set(forecast.line_ids.product_id.ids), {self.product_bolt.id, self.product_nut.id})
+        self.assertEqual(len(forecast.line_ids), 24)
+        # bolt: quotations 20 x 50% (opportunity) + 10 x 50% (default) this week, covered by 15 on hand;
+        # the confirmed sale of 30 falls in week 2 and is not covered.
+        self.assertEqual(self._buckets(forecast, self.product_bolt, "qty_pipeline"), [15] + [0] * 11)
+        self.assertEqual(self._buckets(forecast, self.product_bolt, "qty_sales"), [0, 0, 30] + [0] * 9)
+        self.assertEqual(self._buckets(forecast, self.product_bolt, "qty_net"), [0, 0, 30] + [0] * 9)
+        # nut: run rate 24 / 12 weeks = 2 a week; 6 on hand and 10 incoming in week 2 last until week 7.
+        self.assertEqual(self._buckets(forecast, self.product_nut, "qty_run_rate"), [2] * 12)
+        self.assertEqual(self._buckets(forecast, self.product_nut, "qty_incoming"), [0, 0, 10] + [0] * 9)
+        self.assertEqual(self._buckets(forecast, self.product_nut, "qty_net"), [0] * 8 + [2] * 4)
+
+    def test_versions_supersede(self):
+        first = self._publish(self.vendor_a)
+        second = self._publish(self.vendor_a)
+        other = self._publish(self.vendor_b)
+        self.assertEqual((first.state, second.state, second.version), ("superseded", "published", 2))
+        self.assertEqual((other.version, other.line_ids.product_id), (1, self.product_plate))
+
+    def test_publish_is_set_based(self):
+        """The same number of queries for 2 products as for 40."""
+        def count():
+            forecast = self.env["crm.supplier.forecast"].create({"partner_id": self.vendor_a.id})
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            forecast.action_publish()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before, len(forecast.line_ids)
+
+        count()
+        small, small_lines = count()
+        products = self.env["product.product"].create([{"name": f"Bulk {i}", "is_storable": True} for i in range(38)])
+        self.env["product.supplierinfo"].create([
+            {"partner_id": self.vendor_a.id, "product_tmpl_id": p.product_tmpl_id.id} for p in products])
+        large, large_lines = count()
+        self.assertEqual((small_lines, large_lines), (24, 480))
+        self.assertEqual(small, large)
+
+    def test_xlsx_neutralises_formulas(self):
+        self.product_bolt.write({"name": "=HYPERLINK(\"http://evil.example\")", "default_code": "+1-2"})
+        forecast = self._publish(self.vendor_a)
+        content = forecast._crm_export_xlsx()
+        with zipfile.ZipFile(io.BytesIO(content)) as xlsx:
+            strings = xlsx.read("xl/sharedStrings.xml").decode()
+            sheet = xlsx.read("xl/worksheets/sheet1.xml").decode()
+        self.assertIn("'=HYPERLINK", strings)
+        self.assertIn("'+1-2", strings)
+        self.assertNotIn("<f>", sheet)
+
+    def test_commit_limits(self):
+        forecast = self._publish(self.vendor_a)
+        line = forecast.line_ids[:1]
+        line.qty_committed = 12
+        for value in (-1, 1e9):
+            with self.subTest(value=value), self.assertRaises(ValidationError):
+                line.qty_committed = value

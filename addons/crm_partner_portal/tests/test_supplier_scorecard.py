@@ -1,0 +1,46 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import TransactionCase, tagged
+
+from .common import SupplierPortalCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSupplierScorecard(SupplierPortalCommon, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_suppliers()
+
+    def _receive(self, order, qty=None):
+        picking = order.picking_ids
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty if qty is None else qty
+            move.picked = True
+        picking.with_context(skip_backorder=True, picking_ids_not_to_backorder=picking.ids).button_validate()
+        return picking
+
+    def test_on_time_accuracy_and_response(self):
+        # on time: planned in two weeks, received today; late: scheduled yesterday
+        late_order = self._make_order(self.vendor_a, [(self.product_bolt, 5)], state="draft")
+        late_order.order_line.date_planned = fields.Datetime.now() - timedelta(days=2)
+        late_order.button_confirm()
+        self._receive(self.po_a_confirmed)
+        self._receive(late_order, qty=3)
+        # commitments: the nut line was committed for today and fully received, the bolt line short
+        today = fields.Date.context_today(self.env.user)
+        for order in (self.po_a_confirmed, late_order):
+            self.env["crm.supplier.commit"].create({
+                "order_line_id": order.order_line.id, "quantity": order.order_line.product_qty, "date_commit": today})
+        self.po_a.action_crm_supplier_acknowledge()
+        self.env.flush_all()
+        card = self.env["crm.supplier.scorecard"].search([("partner_id", "=", self.vendor_a.id)])
+        self.assertEqual(len(card), 1)
+        self.assertEqual(card.receipt_count, 2)
+        self.assertAlmostEqual(card.on_time_rate, 50.0)
+        self.assertEqual(card.commit_line_count, 2)
+        self.assertAlmostEqual(card.commit_accuracy, 50.0)
+        self.assertEqual(card.answered_order_count, 3)
+        self.assertGreaterEqual(card.response_hours, 0)
+        self.assertFalse(self.env["crm.supplier.scorecard"].search([("partner_id", "=", self.vendor_b.id)]))
