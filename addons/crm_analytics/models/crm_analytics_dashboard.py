@@ -19,10 +19,18 @@ class CrmAnalyticsDashboard(models.AbstractModel):
     _description = "CRM Analytics Dashboard"
 
     @api.model
+    def _segment_id(self, segment_id):
+        """The segment filter as an id: anything else is the caller's mistake, said so."""
+        try:
+            return int(segment_id)
+        except (TypeError, ValueError) as exc:
+            raise UserError(self.env._("%s is not a segment.", segment_id)) from exc
+
+    @api.model
     def _metrics_domain(self, segment_id=None, channel=None, date_from=None, date_to=None):
         domain = Domain("company_id", "in", self.env.companies.ids)
         if segment_id:
-            domain &= Domain("segment_id", "=", int(segment_id))
+            domain &= Domain("segment_id", "=", self._segment_id(segment_id))
         if channel:
             domain &= Domain("acquisition_channel", "=", str(channel))
         for value, operator in ((date_from, ">="), (date_to, "<=")):
@@ -140,7 +148,7 @@ class CrmAnalyticsDashboard(models.AbstractModel):
             return []
         domain = Domain("company_id", "in", self.env.companies.ids)
         if segment_id:
-            domain &= Domain("segment_id", "=", int(segment_id))
+            domain &= Domain("segment_id", "=", self._segment_id(segment_id))
         query = Profitability._search(domain)
         self.env.cr.execute(SQL(
             """

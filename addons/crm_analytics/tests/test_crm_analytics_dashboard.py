@@ -95,6 +95,8 @@ class TestCrmAnalyticsDashboard(AnalyticsViewsCase):
         self.assertEqual(Dashboard.get_dashboard_data(date_from=since)["kpis"]["customers"]["value"], 1)
         with self.assertRaises(UserError):
             Dashboard.get_dashboard_data(date_from="not a date")
+        with self.assertRaises(UserError):
+            Dashboard.get_dashboard_data(segment_id="1; DROP TABLE crm_segment")
 
     def test_other_company_and_access(self):
         other = self.env["res.company"].create({"name": "Elsewhere"})
