@@ -3,6 +3,7 @@
 # Each bench/bench_*.py runs in `odoo-bin shell` (with `env`) on a throw-away copy of the
 # template database with the suite installed; a benchmark prints its own figures.
 #   BENCH=segment   run only bench/bench_*segment*.py
+#   KEEP_DB=1       keep the bench database afterwards (to look into its data or plans)
 source "$(dirname "$0")/common.sh"
 bootstrap
 shopt -s nullglob
@@ -13,7 +14,10 @@ if (( ${#benches[@]} == 0 )); then
 fi
 ensure_template
 DB=crm_bench_$$
-trap 'drop_db "$DB"' EXIT
+cleanup() {
+    if [[ ${KEEP_DB:-0} != 1 ]]; then drop_db "$DB"; else log "Kept database $DB"; fi
+}
+trap cleanup EXIT
 copy_template "$DB"
 log "Installing the suite in $DB"
 odoo_bin -d "$DB" -i "$SUITE_ADDONS" --stop-after-init --log-level=warn --http-port="$(free_port)" \

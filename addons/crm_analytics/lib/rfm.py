@@ -8,6 +8,7 @@ full distribution instead of re-ranking everybody. Ties always get the same scor
 import numpy as np
 
 BINS = 5
+MIN_BINS, MAX_BINS = 3, 10  # the range offered in the settings
 
 # Named groups on the recency x frequency grid (5 bins), the usual map of RFM practice: rows are the recency
 # score 1..5, columns the frequency score 1..5.
@@ -54,6 +55,11 @@ def breakpoints(values, bins=BINS):
     return np.quantile(arr, np.arange(1, bins) / bins)
 
 
+def cuts_fit(cuts, bins):
+    """Whether stored cut points (from :func:`rfm_scores`) were made for ``bins`` bins on every axis."""
+    return bool(cuts) and all(len(cuts.get(key) or ()) == bins - 1 for key in ("r", "f", "m"))
+
+
 def score(values, cuts, higher_is_better=True):
     """Bin of each value against ``cuts`` (from :func:`breakpoints`), 1..len(cuts)+1, best = highest.
 
@@ -80,6 +86,8 @@ def rfm_scores(recency_days, frequency, monetary, bins=BINS, cuts=None):
     monetary = _values("monetary", monetary)
     if not (len(recency_days) == len(frequency) == len(monetary)):
         raise ValueError("recency_days, frequency and monetary have mismatched lengths")
+    if cuts is not None and not cuts_fit(cuts, bins):
+        raise ValueError(f"the cut points were not made for {bins} bins")
     if cuts is None:
         cuts = {"r": breakpoints(recency_days, bins), "f": breakpoints(frequency, bins),
                 "m": breakpoints(monetary, bins)}

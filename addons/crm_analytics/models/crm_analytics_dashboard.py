@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..lib import rfm
+
 AT_RISK = ("at_risk", "cannot_lose", "about_to_sleep")
 CLV_BINS = 10
 WHALE_POINTS = 50
@@ -55,6 +57,7 @@ class CrmAnalyticsDashboard(models.AbstractModel):
             "kpis": self._kpis(domain),
             "clv_distribution": self._clv_distribution(domain),
             "rfm_grid": self._rfm_grid(domain),
+            "rfm_bins": self._rfm_bins(),
             "cohorts": self._cohorts(),
             "whale_curve": self._whale_curve(segment_id),
             "channels": self._channels(domain),
@@ -120,6 +123,14 @@ class CrmAnalyticsDashboard(models.AbstractModel):
                 bin_domain &= Domain("clv", "<", high)
             bins.append({"low": low, "high": high, "count": counts.get(index, 0), "domain": list(domain & bin_domain)})
         return bins
+
+    @api.model
+    def _rfm_bins(self):
+        """Side of the RFM grid: the bins of the company's last fit (scores on the grid come from it)."""
+        model = self.env["crm.clv.model"].search(
+            [("company_id", "=", self.env.company.id)], order="fit_date desc, id desc", limit=1)
+        cuts = model.rfm_breakpoints
+        return len(cuts["r"]) + 1 if cuts and cuts.get("r") is not None else rfm.BINS
 
     @api.model
     def _rfm_grid(self, domain):

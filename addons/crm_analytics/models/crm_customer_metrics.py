@@ -246,6 +246,7 @@ class CrmCustomerMetrics(models.Model):
             "channel_dimension": get("crm_analytics.channel_dimension", "channel"),
             "forecast_months": max(number("forecast_months", 6, int), 1),
             "backtest_months": max(number("backtest_months", 12, int), 1),
+            "rfm_bins": min(max(number("rfm_bins", rfm.BINS, int), rfm.MIN_BINS), rfm.MAX_BINS),
         }
 
     @api.model
@@ -355,8 +356,8 @@ class CrmCustomerMetrics(models.Model):
         end_day = (today - fields.Date.to_date(EPOCH)).days
         model = self.env["crm.clv.model"].search(
             [("company_id", "=", company.id)], order="fit_date desc, id desc", limit=1)
-        if not full and not model:
-            full = True  # nothing to be incremental on
+        if not full and (not model or not rfm.cuts_fit(model.rfm_breakpoints, settings["rfm_bins"])):
+            full = True  # nothing to be incremental on, or the RFM bins changed since the last fit
         partners_sql = None
         if not full:
             self.env.flush_all()
@@ -449,9 +450,9 @@ class CrmCustomerMetrics(models.Model):
         if frame.empty:
             return pd.DataFrame(columns=list(STAGING_COLUMNS)), cuts or {}
         r, f, m, cuts = rfm.rfm_scores(frame["recency_days"], frame["purchase_count"], frame["revenue_total"],
-                                       cuts=cuts or None)
+                                       bins=settings["rfm_bins"], cuts=cuts or None)
         frame["rfm_recency"], frame["rfm_frequency"], frame["rfm_monetary"] = r, f, m
-        frame["rfm_segment"] = rfm.segment(r, f)
+        frame["rfm_segment"] = rfm.segment(r, f, bins=settings["rfm_bins"])
         revenue = frame["revenue_total"].to_numpy()
         positive = revenue > 0
         margin_rate = np.where(

@@ -100,11 +100,13 @@ class CrmCustomerMetrics(models.Model):
                                   ("f", self.env._("purchases"), self.purchase_count),
                                   ("m", self.env._("revenue"), self.revenue_total)):
             if cuts.get(key):
-                described.append(self.env._("%(label)s %(value)s against the quintile cut points %(cuts)s",
+                described.append(self.env._("%(label)s %(value)s against the cut points %(cuts)s",
                                             label=label, value=_number(value, 2),
                                             cuts=", ".join(_number(c, 2) for c in cuts[key])))
-        words = self.env._("Each score is the quintile (1 to 5, 5 best) of the customer among all customers; the "
-                           "segment is named from R and F.")
+        bins = len(cuts.get("r") or ()) + 1 if cuts else rfm.BINS
+        words = self.env._("Each score is the %(bin)s (1 to %(bins)s, %(bins)s best) of the customer among all "
+                           "customers; the segment is named from R and F.",
+                           bin=self.env._("quintile") if bins == 5 else self.env._("quantile bin"), bins=bins)
         return words + (" " + "; ".join(escape(d) for d in described) + "." if described else "")
 
     def _typology_words(self):

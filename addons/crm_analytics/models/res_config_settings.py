@@ -1,4 +1,13 @@
-from odoo import fields, models
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..lib import rfm
+
+REFRESH_CRON = "crm_analytics.ir_cron_crm_analytics_refresh"
 
 
 class ResConfigSettings(models.TransientModel):
@@ -30,3 +39,75 @@ class ResConfigSettings(models.TransientModel):
         string="Forecast horizon (months)", config_parameter="crm_analytics.forecast_months", default=6)
     crm_analytics_backtest_months = fields.Integer(
         string="Forecast back-test (months)", config_parameter="crm_analytics.backtest_months", default=12)
+    crm_analytics_rfm_bins = fields.Integer(
+        string="RFM bins", config_parameter="crm_analytics.rfm_bins", default=rfm.BINS,
+        help="Number of quantile bins of each RFM score (3 to 10; 5 gives the usual quintiles). The named RFM "
+             "groups are read on a 5 x 5 grid, onto which other bins are rescaled. Changing it makes the next "
+             "refresh a full one.")
+    crm_analytics_refresh_active = fields.Boolean(
+        string="Scheduled refresh", help="Refresh the customer metrics, cohorts and forecast automatically.")
+    crm_analytics_refresh_interval = fields.Integer(string="Refresh every", default=1)
+    crm_analytics_refresh_interval_type = fields.Selection(
+        [("days", "Days"), ("weeks", "Weeks")], string="Refresh interval unit", default="days")
+    crm_analytics_refresh_hour = fields.Float(
+        string="Refresh at", default=2.0, help="Hour of the day (your time zone) the scheduled refresh starts.")
+
+    @api.constrains("crm_analytics_rfm_bins", "crm_analytics_refresh_interval", "crm_analytics_refresh_hour")
+    def _check_crm_analytics_schedule(self):
+        for settings in self:
+            if not rfm.MIN_BINS <= settings.crm_analytics_rfm_bins <= rfm.MAX_BINS:
+                raise ValidationError(self.env._(
+                    "RFM bins must lie between %(low)s and %(high)s.", low=rfm.MIN_BINS, high=rfm.MAX_BINS))
+            if settings.crm_analytics_refresh_interval < 1:
+                raise ValidationError(self.env._("The refresh interval must be at least 1."))
+            if not 0.0 <= settings.crm_analytics_refresh_hour < 24.0:
+                raise ValidationError(self.env._("The refresh hour must lie between 00:00 and 23:59."))
+
+    @api.model
+    def get_values(self):
+        values = super().get_values()
+        cron = self.env.ref(REFRESH_CRON, raise_if_not_found=False)
+        if cron:
+            cron = cron.sudo()
+            nextcall = pytz.utc.localize(cron.nextcall).astimezone(self._crm_analytics_tz())
+            values.update({
+                "crm_analytics_refresh_active": cron.active,
+                "crm_analytics_refresh_interval": cron.interval_number,
+                "crm_analytics_refresh_interval_type": (
+                    cron.interval_type if cron.interval_type in ("days", "weeks") else "days"),
+                "crm_analytics_refresh_hour": nextcall.hour + nextcall.minute / 60.0,
+            })
+        return values
+
+    def set_values(self):
+        super().set_values()
+        cron = self.env.ref(REFRESH_CRON, raise_if_not_found=False)
+        if not cron:
+            return
+        cron = cron.sudo().with_context(active_test=False)
+        current = self.get_values()
+        wanted = {
+            "active": self.crm_analytics_refresh_active,
+            "interval_number": self.crm_analytics_refresh_interval,
+            "interval_type": self.crm_analytics_refresh_interval_type,
+        }
+        # Saving any settings page calls this: the cron is written only when its schedule changed.
+        changes = {key: value for key, value in wanted.items() if cron[key] != value}
+        if abs(current.get("crm_analytics_refresh_hour", 0.0) - self.crm_analytics_refresh_hour) >= 1 / 120:
+            changes["nextcall"] = self._crm_analytics_next_run(self.crm_analytics_refresh_hour)
+        if changes:
+            cron.write(changes)
+
+    def _crm_analytics_tz(self):
+        return pytz.timezone(self.env.user.tz or "UTC")
+
+    def _crm_analytics_next_run(self, hour, now=None):
+        """The next time the clock of the user's time zone shows ``hour``, in naive UTC as ir.cron stores it."""
+        tz = self._crm_analytics_tz()
+        now = now or fields.Datetime.now()
+        local_now = pytz.utc.localize(now).astimezone(tz)
+        minutes = round(hour * 60)
+        run = tz.localize(datetime.combine(local_now.date(), time(minutes // 60, minutes % 60)))
+        if run <= local_now:
+            run = tz.localize(datetime.combine(local_now.date() + timedelta(days=1), time(minutes // 60, minutes % 60)))
+        return run.astimezone(pytz.utc).replace(tzinfo=None)

@@ -212,6 +212,30 @@ class TestCustomerMetrics(AccountTestInvoicingCommon):
         # Scored against the full refresh's cut points.
         self.assertEqual(bob.rfm_recency, 5)
 
+    def test_rfm_bins_setting(self):
+        ICP = self.env["ir.config_parameter"]
+        ICP.set_param("crm_analytics.rfm_bins", "3")
+        self.Metrics._refresh(self.company)
+        rows = self._rows()
+        alice, bob = rows[self.alice], rows[self.bob]
+        self.assertEqual(alice.rfm_score, "333", "scores run from 1 to 3")
+        self.assertEqual(alice.rfm_segment, "champions", "3 of 3 lands on the top of the 5 x 5 grid")
+        self.assertEqual(bob.rfm_score, "111")
+        self.assertEqual(bob.rfm_segment, "hibernating")
+        self.assertEqual(len(alice.clv_model_id.rfm_breakpoints["r"]), 2)
+        self.assertIn("1 to 3", str(alice.explanation_html), "the explanation names the bins in use")
+        # Other bins than the last fit's: an incremental refresh cannot reuse its cut points and goes full.
+        ICP.set_param("crm_analytics.rfm_bins", "4")
+        fits = self.env["crm.clv.model"].search_count([("company_id", "=", self.company.id)])
+        result = self.Metrics._refresh(self.company, full=False)[self.company.id]
+        self.assertTrue(result["full"])
+        self.assertEqual(self.env["crm.clv.model"].search_count([("company_id", "=", self.company.id)]), fits + 1)
+        self.assertEqual(self._rows()[self.alice].rfm_score, "444")
+        self.assertEqual(self.env["crm.analytics.dashboard"].with_company(self.company)._rfm_bins(), 4)
+        # Out of range in the parameter (typed by hand): clamped, never a crash.
+        ICP.set_param("crm_analytics.rfm_bins", "42")
+        self.assertEqual(self.Metrics._analytics_settings()["rfm_bins"], 10)
+
     def test_lock(self):
         """A second refresh of the same company is refused while one holds the advisory lock."""
         with db_connect(self.env.cr.dbname).cursor() as other:

@@ -48,6 +48,13 @@ class TestRfm(BaseCase):
             rfm.segment([0], [1])
         with self.assertRaisesRegex(ValueError, "bins"):
             rfm.breakpoints([1, 2], bins=1)
+        # Cut points of a 5-bin fit cannot score 3 bins (an incremental refresh after the setting changed).
+        _r, _f, _m, cuts = rfm.rfm_scores([1, 2, 3], [1, 2, 3], [1, 2, 3])
+        self.assertTrue(rfm.cuts_fit(cuts, 5))
+        self.assertFalse(rfm.cuts_fit(cuts, 3))
+        self.assertFalse(rfm.cuts_fit({}, 5))
+        with self.assertRaisesRegex(ValueError, "3 bins"):
+            rfm.rfm_scores([1], [1], [1], bins=3, cuts=cuts)
 
 
 class TestCohorts(BaseCase):

@@ -46,23 +46,32 @@ class AnalyticsWorkbook:
         for col, (label, kind) in enumerate(columns):
             sheet.set_column(col, col, 30 if kind == "text" else 14)
             sheet.write_string(0, col, label, self.header)
+        writers = [self._writer(sheet, kind) for _label, kind in columns]
+        width = len(writers)
         count = 0
         for count, row in enumerate(rows, start=1):
-            for col, ((_label, kind), value) in enumerate(zip(columns, row, strict=True)):
-                self._write(sheet, count, col, kind, value)
+            if len(row) != width:
+                raise ValueError(f"row {count} has {len(row)} values for {width} columns")
+            for col, value in enumerate(row):
+                # a blank cell without a format is not written at all (as xlsxwriter does)
+                if value is not None and value is not False:
+                    writers[col](count, col, value)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
         return sheet, count
 
-    def _write(self, sheet, row, col, kind, value):
-        if value is None or value is False:
-            sheet.write_blank(row, col, None)
-        elif kind == "text":
-            sheet.write_string(row, col, str(safe_cell(str(value))))
-        elif kind == "date":
-            sheet.write_datetime(row, col, value, self.formats["date"])
-        else:
-            sheet.write_number(row, col, float(value), self.formats[kind])
+    def _writer(self, sheet, kind):
+        """The cell writer of a column kind, bound once per column: the row loop is the hot path of a 10^5-row
+        export (1.7 million cells), so it does no dispatch on the kind per cell."""
+        cell_format = self.formats[kind]
+        if kind == "text":
+            write_string = sheet.write_string
+            return lambda row, col, value: write_string(row, col, str(safe_cell(str(value))))
+        if kind == "date":
+            write_datetime = sheet.write_datetime
+            return lambda row, col, value: write_datetime(row, col, value, cell_format)
+        write_number = sheet.write_number
+        return lambda row, col, value: write_number(row, col, float(value), cell_format)
 
     def waterfall(self, title, steps, currency_format="#,##0.00"):
         """The P&L waterfall: a table of the steps and a stacked column chart whose invisible base series lifts

@@ -146,9 +146,11 @@ export class CrmAnalyticsDashboard extends Component {
             cells[`${cell.r}-${cell.f}`] = cell;
             max = Math.max(max, cell.count);
         }
-        return [5, 4, 3, 2, 1].map((r) => ({
+        // the grid's side follows the RFM bins of the settings (scores 1..bins, best last)
+        const scores = Array.from({ length: this.state.data.rfm_bins || 5 }, (_, i) => i + 1);
+        return [...scores].reverse().map((r) => ({
             r,
-            cells: [1, 2, 3, 4, 5].map((f) => {
+            cells: scores.map((f) => {
                 const cell = cells[`${r}-${f}`] || { r, f, count: 0, domain: null };
                 return { ...cell, style: `background-color: rgba(33, 113, 181, ${(0.1 + (0.9 * cell.count) / max).toFixed(2)})` };
             }),
