@@ -7,3 +7,4 @@ from . import test_ui
 from . import test_crm_channel
 from . import test_crm_channel_evaluation
 from . import test_crm_channel_strategy
+from . import test_migrations
