@@ -1,0 +1,85 @@
+"""Crons interrupted half-way and restarted: the work committed before the crash is kept, the rest is
+done by the next run, nothing is done twice and nothing is lost."""
+from unittest.mock import patch
+
+from odoo.addons.crm_analytics.models.crm_customer_metrics import LOCK_NAMESPACE
+from odoo.sql_db import db_connect
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
+
+from .common import commit_points, crash_to_last_commit
+
+
+class Killed(Exception):
+    """The worker died."""
+
+
+@tagged("post_install", "-at_install")
+class TestCronResume(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.installed = "crm.customer.metrics" in cls.env
+        if cls.installed:
+            cls.companies = cls.env["res.company"].create([{"name": "Resume One"}, {"name": "Resume Two"}])
+
+    def _fits(self, company):
+        return self.env["crm.clv.model"].search_count([("company_id", "=", company.id)])
+
+    def test_requested_analytics_refresh_resumes_after_a_crash(self):
+        """Regression: the job used to empty the whole queue before working, so a crash lost the rest."""
+        if not self.installed:
+            return
+        Metrics = self.env["crm.customer.metrics"]
+        one, two = self.companies
+        Metrics.with_context(allowed_company_ids=self.companies.ids).action_refresh()
+        self.assertEqual(set(Metrics._refresh_requests()), {str(one.id), str(two.id)})
+        refresh_company = type(Metrics)._refresh_company
+
+        def dies_on_two(model, company, full):
+            if company == two:
+                raise Killed()
+            return refresh_company(model, company, full)
+
+        with commit_points(self.env):
+            with patch.object(type(Metrics), "_refresh_company", dies_on_two):
+                crash_to_last_commit(self.env, Metrics._cron_refresh_requested, Killed)
+            self.assertEqual((self._fits(one), self._fits(two)), (1, 0), "the first company was committed")
+            self.assertEqual(set(Metrics._refresh_requests()), {str(two.id)}, "the second one is still queued")
+            Metrics._cron_refresh_requested()  # the restarted job
+        self.assertEqual((self._fits(one), self._fits(two)), (1, 1), "each company refreshed exactly once")
+        self.assertEqual(Metrics._refresh_requests(), {})
+
+    def test_nightly_analytics_refresh_resumes_where_it_stopped(self):
+        if not self.installed:
+            return
+        Metrics = self.env["crm.customer.metrics"]
+        one, two = self.companies
+        refresh_company = type(Metrics)._refresh_company
+
+        def dies_on_two(model, company, full):
+            if company == two:
+                raise Killed()
+            return refresh_company(model, company, full)
+
+        with commit_points(self.env), patch.object(type(Metrics), "_refresh_company", dies_on_two):
+            crash_to_last_commit(self.env, Metrics._cron_refresh, Killed)
+            self.assertEqual((self._fits(one), self._fits(two)), (1, 0))
+            with patch.object(type(Metrics), "_refresh_company", refresh_company):
+                Metrics._cron_refresh()
+        self.assertEqual((self._fits(one), self._fits(two)), (1, 1), "the restart skips what was done")
+
+    def test_requested_refresh_of_a_locked_company_stays_queued(self):
+        if not self.installed:
+            return
+        Metrics = self.env["crm.customer.metrics"]
+        one = self.companies[0]
+        Metrics.with_context(allowed_company_ids=one.ids).action_refresh()
+        with db_connect(self.env.cr.dbname).cursor() as other:
+            other.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", LOCK_NAMESPACE, one.id))
+            Metrics._cron_refresh_requested(commit=False)
+            other.rollback()
+        self.assertEqual(Metrics._refresh_requests(), {str(one.id): True}, "not dropped while locked")
+        self.assertEqual(self._fits(one), 0)
+        Metrics._cron_refresh_requested(commit=False)
+        self.assertEqual((Metrics._refresh_requests(), self._fits(one)), ({}, 1))
