@@ -3,3 +3,4 @@ from . import test_uninstall
 from . import test_access_matrix
 from . import test_portal_isolation
 from . import test_cron_resume
+from . import test_concurrent_refresh
