@@ -5,3 +5,4 @@ from . import test_portal_isolation
 from . import test_cron_resume
 from . import test_concurrent_refresh
 from . import test_interrupted_refresh
+from . import test_portal_surface
