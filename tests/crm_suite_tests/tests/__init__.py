@@ -6,3 +6,4 @@ from . import test_cron_resume
 from . import test_concurrent_refresh
 from . import test_interrupted_refresh
 from . import test_portal_surface
+from . import test_record_rules
