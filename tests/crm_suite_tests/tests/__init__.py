@@ -7,3 +7,4 @@ from . import test_concurrent_refresh
 from . import test_interrupted_refresh
 from . import test_portal_surface
 from . import test_record_rules
+from . import test_rule_injection
