@@ -8,3 +8,4 @@ from . import test_interrupted_refresh
 from . import test_portal_surface
 from . import test_record_rules
 from . import test_rule_injection
+from . import test_export_formulas
