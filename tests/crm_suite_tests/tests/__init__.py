@@ -10,3 +10,4 @@ from . import test_record_rules
 from . import test_rule_injection
 from . import test_export_formulas
 from . import test_bad_input
+from . import test_portal_bad_input
