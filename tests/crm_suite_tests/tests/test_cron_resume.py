@@ -1,13 +1,18 @@
 """Crons interrupted half-way and restarted: the work committed before the crash is kept, the rest is
 done by the next run, nothing is done twice and nothing is lost."""
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.addons.crm_analytics.models.crm_customer_metrics import LOCK_NAMESPACE
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
-from .common import commit_points, crash_to_last_commit
+from .common import commit_points, crash_to_last_commit, setup_vendors
 
 
 class Killed(Exception):
@@ -83,3 +88,54 @@ class TestCronResume(TransactionCase):
         self.assertEqual(self._fits(one), 0)
         Metrics._cron_refresh_requested(commit=False)
         self.assertEqual((Metrics._refresh_requests(), self._fits(one)), ({}, 1))
+
+
+class Receiver(BaseHTTPRequestHandler):
+    """The vendor's endpoint: keeps the order id of every event it receives."""
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.received.append(json.loads(body)["data"]["order"])
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookCronResume(TransactionCase):
+    def test_delivery_job_killed_half_way_resumes_without_duplicates(self):
+        """Killed while sending the second of three events: the first stays delivered and is not sent again,
+        the restart delivers the other two, once each."""
+        if "crm.supplier.webhook" not in self.env:
+            return
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        server.received = []
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        vendor = setup_vendors(self.env)["own"]["vendor"]
+        Webhook, Delivery = self.env["crm.supplier.webhook"], self.env["crm.supplier.webhook.delivery"]
+        Webhook.create({"name": "Resume", "partner_id": vendor.id,
+                        "url": f"http://127.0.0.1:{server.server_address[1]}/hook"})
+        deliveries = Delivery.browse()
+        for order in ("A", "B", "C"):
+            deliveries |= Webhook._crm_enqueue(vendor, "order_sent", {"order": order})
+        deliveries.next_attempt = fields.Datetime.now() - timedelta(seconds=1)
+        send_one = type(Delivery)._crm_send_one
+
+        def dies_on_b(delivery):
+            if delivery.payload["order"] == "B":
+                raise Killed()
+            return send_one(delivery)
+
+        job = Delivery.with_context(cron_id=self.env.ref("crm_partner_portal.ir_cron_webhook_deliver").id)
+        with commit_points(self.env):
+            with patch.object(type(Delivery), "_crm_send_one", dies_on_b):
+                crash_to_last_commit(self.env, job._cron_deliver, Killed)
+            self.assertEqual(deliveries.mapped("state"), ["done", "pending", "pending"])
+            self.assertEqual(server.received, ["A"])
+            job._cron_deliver()  # the restarted job
+        self.assertEqual(deliveries.mapped("state"), ["done", "done", "done"])
+        self.assertEqual(sorted(server.received), ["A", "B", "C"], "each event once, none lost")
