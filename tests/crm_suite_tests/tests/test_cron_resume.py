@@ -8,6 +8,7 @@ from unittest.mock import patch
 
 from odoo import fields
 from odoo.addons.crm_analytics.models.crm_customer_metrics import LOCK_NAMESPACE
+from odoo.addons.crm_strategy.tests.common import CrmStrategyCase
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
@@ -139,3 +140,47 @@ class TestWebhookCronResume(TransactionCase):
             job._cron_deliver()  # the restarted job
         self.assertEqual(deliveries.mapped("state"), ["done", "done", "done"])
         self.assertEqual(sorted(server.received), ["A", "B", "C"], "each event once, none lost")
+
+
+@tagged("post_install", "-at_install")
+class TestPnlCronResume(CrmStrategyCase):
+    def _net(self, company):
+        self.env.invalidate_all()
+        rows = self.env["crm.customer.pnl"].search([("company_id", "=", company.id), ("month", "=", self.month)])
+        return sum(rows.mapped("net_revenue")), len(rows)
+
+    def test_pnl_job_killed_half_way_resumes(self):
+        """The incremental P&L job commits company by company: killed on the second one, the first keeps its new
+        figures, the second its previous ones, and the restart brings both up to date (no duplicate row)."""
+        self.month = self.today.replace(day=1)
+        other = self.setup_other_company(name="Resume P&L other")["company"]
+        one = self.company
+        self._invoice(self.customer_big, 0, 1)
+        self.env["account.move"].with_company(other).create({
+            "move_type": "out_invoice", "partner_id": self.customer_small.id, "invoice_date": self.today,
+            "invoice_line_ids": [(0, 0, {"product_id": self.product.id, "quantity": 1, "price_unit": 100.0,
+                                         "tax_ids": [(5, 0, 0)]})]}).action_post()
+        Pnl = self.env["crm.customer.pnl"]
+        Pnl._refresh_pnl(one | other)
+        self.assertEqual((self._net(one), self._net(other)), ((100.0, 1), (100.0, 1)))
+        self._invoice(self.customer_big, 0, 2)
+        self.env["account.move"].with_company(other).create({
+            "move_type": "out_invoice", "partner_id": self.customer_small.id, "invoice_date": self.today,
+            "invoice_line_ids": [(0, 0, {"product_id": self.product.id, "quantity": 2, "price_unit": 100.0,
+                                         "tax_ids": [(5, 0, 0)]})]}).action_post()
+        companies = list(self.env["res.company"].search([("active", "=", True)]))
+        first, second = sorted((one, other), key=companies.index)  # the order the job walks them
+        refresh = type(Pnl)._refresh_pnl
+
+        def dies_on_second(model, companies, date_from=None, raise_if_locked=True):
+            if second in companies:
+                raise Killed()
+            return refresh(model, companies, date_from, raise_if_locked)
+
+        with commit_points(self.env):
+            with patch.object(type(Pnl), "_refresh_pnl", dies_on_second):
+                crash_to_last_commit(self.env, Pnl._cron_refresh, Killed)
+            self.assertEqual(self._net(first), (300.0, 1), "committed before the crash")
+            self.assertEqual(self._net(second), (100.0, 1), "the previous figures, whole")
+            Pnl._cron_refresh()  # the restarted job
+        self.assertEqual((self._net(one), self._net(other)), ((300.0, 1), (300.0, 1)))
