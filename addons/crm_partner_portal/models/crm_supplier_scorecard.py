@@ -55,8 +55,9 @@ accuracy AS (
 ),
 answers AS (
     SELECT vendor.commercial_partner_id AS partner_id, po.company_id, COUNT(*) AS answered_order_count,
-           AVG(EXTRACT(EPOCH FROM (LEAST(po.crm_supplier_ack_date, first_commit.date) - po.create_date)) / 3600.0)
-               AS response_hours
+           -- never negative: the answer's timestamp is stored to the second, the order's to the microsecond
+           AVG(GREATEST(EXTRACT(EPOCH FROM (LEAST(po.crm_supplier_ack_date, first_commit.date) - po.create_date)),
+                        0) / 3600.0) AS response_hours
       FROM purchase_order po
       JOIN res_partner vendor ON vendor.id = po.partner_id
       LEFT JOIN LATERAL (SELECT MIN(c.create_date) AS date FROM crm_supplier_commit c WHERE c.order_id = po.id)
