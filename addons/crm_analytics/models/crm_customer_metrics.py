@@ -172,17 +172,27 @@ class CrmCustomerMetrics(models.Model):
 
     @api.model
     def _cron_refresh_requested(self, commit=True):
-        """The background job of the buttons: one company per committed batch, progress reported to the cron."""
+        """The background job of the buttons: one company per committed batch, progress reported to the cron.
+        A request is dropped in the same transaction as its refresh, so a job killed half-way resumes with the
+        companies it had not done yet; a company locked by another refresh stays queued for the next run."""
         pending = self._refresh_requests()
-        self.env["ir.config_parameter"].sudo().set_param(REQUEST_PARAM, "{}")
-        companies = self.env["res.company"].browse([int(key) for key in pending]).exists()
+        companies = self.env["res.company"].browse([int(key) for key in pending if key.isdigit()]).exists()
         cron = self.env["ir.cron"]
         if commit:
             cron._commit_progress(remaining=len(companies))
+        retry = False
         for company in companies:
-            self._refresh(company, full=bool(pending[str(company.id)]), raise_if_locked=False)
+            if self._refresh(company, full=bool(pending[str(company.id)]), raise_if_locked=False):
+                left = self._refresh_requests()
+                left.pop(str(company.id), None)
+                self.env["ir.config_parameter"].sudo().set_param(REQUEST_PARAM, json.dumps(left))
+            else:
+                retry = True
             if commit:
                 cron._commit_progress(1)
+        if retry:
+            self.env.ref("crm_analytics.ir_cron_crm_analytics_refresh_request").sudo()._trigger(
+                fields.Datetime.now() + timedelta(minutes=5))
 
     @api.model
     def _refresh_status(self):

@@ -1,4 +1,8 @@
-from odoo import fields, models
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.addons.crm_strategy.tools.limits import FIRST_DATE, MAX_AMOUNT
+from odoo.exceptions import ValidationError
 
 
 class CrmMarketingSpend(models.Model):
@@ -18,3 +22,18 @@ class CrmMarketingSpend(models.Model):
     source_id = fields.Many2one("utm.source")
     medium_id = fields.Many2one("utm.medium")
     amount = fields.Monetary(required=True, help="Cost in the company currency.")
+
+    @api.constrains("amount", "date")
+    def _check_amount_and_date(self):
+        """A spend is a positive, plausible amount on a real date: a negative, zero or absurd one would turn
+        every ROI and acquisition cost of the campaign into nonsense."""
+        latest = fields.Date.context_today(self) + relativedelta(years=10)
+        for spend in self:
+            if not 0 < spend.amount < MAX_AMOUNT:
+                raise ValidationError(self.env._(
+                    "The amount of “%(name)s” must be positive and below %(max)s.", name=spend.name,
+                    max=f"{MAX_AMOUNT:,.0f}"))
+            if not FIRST_DATE <= spend.date <= latest:
+                raise ValidationError(self.env._(
+                    "The date of “%(name)s” must be between %(first)s and %(last)s.", name=spend.name,
+                    first=FIRST_DATE, last=latest))

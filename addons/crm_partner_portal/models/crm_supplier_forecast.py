@@ -4,6 +4,7 @@ from datetime import timedelta
 import xlsxwriter
 
 from odoo import api, fields, models
+from odoo.addons.crm_strategy.tools.locks import try_lock
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -72,6 +73,9 @@ class CrmSupplierForecast(models.Model):
         for forecast in self:
             if forecast.state != "draft":
                 raise UserError(self.env._("Only a draft forecast can be published."))
+            if not try_lock(self.env.cr, "crm_partner_portal.forecast_publish", forecast.partner_id.id):
+                raise UserError(self.env._("A forecast of %(vendor)s is already being published.",
+                                           vendor=forecast.partner_id.display_name))
             previous = self.search([("partner_id", "=", forecast.partner_id.id),
                                     ("company_id", "=", forecast.company_id.id), ("version", ">", 0)],
                                    order="version desc", limit=1)

@@ -10,6 +10,7 @@ EVENTS = [
     ("commit_accepted", "Commitment accepted"),
 ]
 MAX_CONSECUTIVE_FAILURES = 5
+MAX_URL_LENGTH = 2048
 
 
 class CrmSupplierWebhook(models.Model):
@@ -41,8 +42,12 @@ class CrmSupplierWebhook(models.Model):
     @api.constrains("url")
     def _check_url(self):
         for hook in self:
-            if not (hook.url or "").startswith(("https://", "http://")):
-                raise ValidationError(self.env._("The webhook URL must start with https:// or http://."))
+            url = hook.url or ""
+            if not url.startswith(("https://", "http://")) or len(url) > MAX_URL_LENGTH or any(
+                    char.isspace() for char in url):
+                raise ValidationError(self.env._(
+                    "The webhook URL must start with https:// or http://, without spaces, in at most %(max)s "
+                    "characters.", max=MAX_URL_LENGTH))
 
     @api.model
     def _crm_enqueue(self, partner, event, payload, company=None):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.limits import MAX_AMOUNT
+
 
 class CrmAdminCostRule(models.Model):
     """How administrative overhead is allocated to customers in the customer P&L."""
@@ -24,6 +26,6 @@ class CrmAdminCostRule(models.Model):
     @api.constrains("rate", "basis")
     def _check_rate(self):
         for rule in self:
-            if rule.rate < 0 or (rule.basis == "revenue_pct" and rule.rate > 100):
+            if not 0 <= rule.rate < MAX_AMOUNT or (rule.basis == "revenue_pct" and rule.rate > 100):
                 raise ValidationError(self.env._(
                     "Rule %s: the rate must be positive, and at most 100 for a percentage.", rule.name))

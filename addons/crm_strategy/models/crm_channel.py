@@ -3,6 +3,8 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..tools.limits import MAX_AMOUNT
+
 CHANNEL_TYPES = [
     ("sales_force", "Direct sales force"),
     ("call_centre", "Call centre"),
@@ -82,8 +84,9 @@ class CrmChannel(models.Model):
     @api.constrains("cost_rate", "cost_model")
     def _check_cost_rate(self):
         for channel in self:
-            if channel.cost_rate < 0:
-                raise ValidationError(self.env._("The cost of channel %s cannot be negative.", channel.name))
+            if not 0 <= channel.cost_rate < MAX_AMOUNT:
+                raise ValidationError(self.env._("The cost of channel %s cannot be negative or absurd.",
+                                                 channel.name))
             if channel.cost_model == "revenue_pct" and channel.cost_rate > 100:
                 raise ValidationError(self.env._("The cost of channel %s is a percentage of revenue: at most 100.",
                                                  channel.name))

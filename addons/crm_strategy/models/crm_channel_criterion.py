@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.limits import MAX_AMOUNT
+
 # measure -> (label, higher is better)
 CRITERION_MEASURES = {
     "revenue": ("Revenue", True),
@@ -47,5 +49,6 @@ class CrmChannelCriterion(models.Model):
     @api.constrains("weight")
     def _check_weight(self):
         for criterion in self:
-            if criterion.weight < 0:
-                raise ValidationError(self.env._("The weight of criterion %s cannot be negative.", criterion.name))
+            if not 0 <= criterion.weight < MAX_AMOUNT:
+                raise ValidationError(self.env._("The weight of criterion %s cannot be negative or absurd.",
+                                                 criterion.name))

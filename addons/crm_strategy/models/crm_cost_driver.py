@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.limits import MAX_AMOUNT
+
 COST_DRIVERS = [
     ("quotation", "Quotation"),
     ("sale_order", "Sales order"),
@@ -46,5 +48,6 @@ class CrmCostDriver(models.Model):
     @api.constrains("unit_cost")
     def _check_unit_cost(self):
         for driver in self:
-            if driver.unit_cost < 0:
-                raise ValidationError(self.env._("The unit cost of %s cannot be negative.", driver.name))
+            if not 0 <= driver.unit_cost < MAX_AMOUNT:
+                raise ValidationError(self.env._("The unit cost of %s cannot be negative or absurd.",
+                                                 driver.name))

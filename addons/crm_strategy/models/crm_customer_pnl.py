@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 
+from ..tools.locks import try_lock
 from ..tools.xlsx import build_workbook
 
 WATERFALL = [
@@ -88,17 +89,24 @@ class CrmCustomerPnl(models.Model):
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(companies))
         for company in companies:
-            self._refresh_pnl(company, date_from)
+            self._refresh_pnl(company, date_from, raise_if_locked=False)
             if not cron._commit_progress(1):
                 break
 
     @api.model
-    def _refresh_pnl(self, companies, date_from=None):
-        """Replace the rows of these companies from date_from's month on (all months when empty)."""
+    def _refresh_pnl(self, companies, date_from=None, raise_if_locked=True):
+        """Replace the rows of these companies from date_from's month on (all months when empty). One
+        refresh per company at a time: a company another transaction is refreshing is refused, or skipped
+        by the cron."""
         date_from = (date_from or date(1900, 1, 1)).replace(day=1)
         today = fields.Date.context_today(self)
         if date_from > today:
             raise UserError(self.env._("The P&L cannot be refreshed from a future month."))
+        busy = companies.filtered(lambda company: not try_lock(self.env.cr, "crm_strategy.pnl_refresh", company.id))
+        if busy and raise_if_locked:
+            raise UserError(self.env._("A refresh of the customer P&L of %(companies)s is already running.",
+                                       companies=", ".join(busy.mapped("name"))))
+        companies -= busy
         self.env.flush_all()
         # one aggregate over every invoice line: let it hash in memory rather than spill to disk
         self.env.cr.execute("SET LOCAL work_mem = '256MB'")

@@ -5,6 +5,9 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools.safe_eval import datetime, safe_eval
 
+# a rule is typed by a person: a longer text is a paste error, and echoing it back would flood the client
+MAX_RULE_LENGTH = 10000
+
 
 class CrmDomainRuleMixin(models.AbstractModel):
     """A record whose behaviour is a domain typed by a user (segment rules, typology rules).
@@ -34,11 +37,15 @@ class CrmDomainRuleMixin(models.AbstractModel):
         """The rule as a Domain; raises ValidationError with a readable message."""
         self.ensure_one()
         text = (self.rule_domain or "[]").strip()
+        if len(text) > MAX_RULE_LENGTH:
+            raise ValidationError(self.env._("The rule of %(name)s is too long (%(max)s characters at most).",
+                                             name=self.display_name, max=MAX_RULE_LENGTH))
         try:
             value = safe_eval(text, self._rule_eval_context())
         except Exception as e:
             raise ValidationError(
-                self.env._("The rule of %(name)s is not a valid domain: %(error)s", name=self.display_name, error=e)
+                self.env._("The rule of %(name)s is not a valid domain: %(error)s", name=self.display_name,
+                           error=str(e)[:200])
             ) from e
         if not isinstance(value, list | tuple):
             raise ValidationError(self.env._("The rule of %(name)s must be a list of conditions.",
@@ -51,7 +58,7 @@ class CrmDomainRuleMixin(models.AbstractModel):
         except Exception as e:
             raise ValidationError(
                 self.env._("The rule of %(name)s cannot be applied to %(model)s: %(error)s",
-                           name=self.display_name, model=model._description, error=e)
+                           name=self.display_name, model=model._description, error=str(e)[:200])
             ) from e
         return domain
 

@@ -2,10 +2,11 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..tools.locks import try_lock
 from .crm_customer_pnl import WATERFALL
 
 CONTINUUM_STAGES = [
@@ -135,7 +136,7 @@ class CrmSegment(models.Model):
     @api.model
     def _cron_refresh_members(self):
         self.env["crm.customer.measure"]._refresh_measures(self.env["res.company"].search([("active", "=", True)]))
-        self.search([("active", "=", True)])._refresh_members()
+        self.search([("active", "=", True)])._refresh_members(raise_if_locked=False)
 
     def _member_domain(self):
         """Active commercial partners of the segment's company that match its rule."""
@@ -147,11 +148,18 @@ class CrmSegment(models.Model):
             & Domain("company_id", "in", [False, self.company_id.id])
         )
 
-    def _refresh_members(self):
+    def _refresh_members(self, raise_if_locked=True):
         """Set-based: every rule becomes one SQL query, and one statement diffs the wanted
         memberships against the current ones, writes the changes, the primary flags and the
-        history in bulk (rows that do not change are not touched)."""
+        history in bulk (rows that do not change are not touched). One refresh per company at a
+        time: a company another transaction is refreshing is refused, or skipped by the cron."""
         segments = self.sudo().filtered("active")
+        busy = segments.company_id.filtered(
+            lambda company: not try_lock(self.env.cr, "crm_strategy.segment_refresh", company.id))
+        if busy and raise_if_locked:
+            raise UserError(self.env._("A refresh of the segments of %(companies)s is already running.",
+                                       companies=", ".join(busy.mapped("name"))))
+        segments = segments.filtered(lambda segment: segment.company_id not in busy)
         if not segments:
             return
         self.env.flush_all()

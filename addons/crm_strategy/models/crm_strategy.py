@@ -1,8 +1,13 @@
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_amount
+
+from ..tools.limits import FIRST_DATE
+
+MAX_YEARS_AHEAD = 20
 
 
 class CrmStrategy(models.Model):
@@ -43,6 +48,12 @@ class CrmStrategy(models.Model):
         for strategy in self:
             if strategy.date_to < strategy.date_from:
                 raise ValidationError(self.env._("The strategy period of %s ends before it starts.", strategy.name))
+            # a period typed with the wrong century would make every KPI of the strategy meaningless
+            if strategy.date_from < FIRST_DATE or strategy.date_to > fields.Date.context_today(strategy) + \
+                    relativedelta(years=MAX_YEARS_AHEAD):
+                raise ValidationError(self.env._(
+                    "The strategy period of %(name)s must lie between %(first)s and %(years)s years from now.",
+                    name=strategy.name, first=FIRST_DATE, years=MAX_YEARS_AHEAD))
 
     @api.constrains("amber_threshold")
     def _check_amber_threshold(self):

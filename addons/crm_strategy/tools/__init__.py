@@ -1,1 +1,3 @@
 from . import xlsx
+from . import locks
+from . import limits

@@ -2,3 +2,12 @@ from . import test_install
 from . import test_uninstall
 from . import test_access_matrix
 from . import test_portal_isolation
+from . import test_cron_resume
+from . import test_concurrent_refresh
+from . import test_interrupted_refresh
+from . import test_portal_surface
+from . import test_record_rules
+from . import test_rule_injection
+from . import test_export_formulas
+from . import test_bad_input
+from . import test_portal_bad_input

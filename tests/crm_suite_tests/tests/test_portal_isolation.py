@@ -1,11 +1,11 @@
 """Portal isolation matrix of the supplier portal: every /my/supplier route, as one vendor, with every
 object id of another vendor, answers 403/404 (or the vendor's own empty page) without any of the other
 vendor's data, and changes nothing; every POST route refuses a request without CSRF token."""
-from datetime import timedelta
-
-from odoo import Command, fields, http
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo import fields, http
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+
+from .common import setup_vendors
 
 MARKERS = ("Zulu Forge", "Zulu Contact", "ZULU-SECRET-PART")
 
@@ -19,23 +19,7 @@ class TestSupplierPortalIsolation(HttpCase):
         cls.installed = "crm.supplier.commit" in env
         if not cls.installed:
             return
-        vendors = {}
-        for key, name, contact in (("own", "Yankee Tools", "Yankee Contact"), ("other", "Zulu Forge", "Zulu Contact")):
-            vendor = env["res.partner"].create({"name": name, "is_company": True})
-            person = env["res.partner"].create({"name": contact, "parent_id": vendor.id, "email": f"{key}@x.example"})
-            new_test_user(env, f"iso_{key}", groups="base.group_portal", partner_id=person.id, password=f"iso_{key}_pw")
-            product = env["product.product"].create({
-                "name": "ZULU-SECRET-PART" if key == "other" else "Own part", "is_storable": True})
-            info = env["product.supplierinfo"].create({"partner_id": vendor.id,
-                                                       "product_tmpl_id": product.product_tmpl_id.id})
-            order = env["purchase.order"].create({"partner_id": vendor.id, "order_line": [Command.create({
-                "product_id": product.id, "product_qty": 5, "price_unit": 1.0,
-                "date_planned": fields.Datetime.now() + timedelta(days=10)})]})
-            order.button_confirm()
-            forecast = env["crm.supplier.forecast"].create({"partner_id": vendor.id})
-            forecast.action_publish()
-            vendors[key] = {"order": order, "line": order.order_line, "info": info, "forecast": forecast,
-                            "bucket": forecast.line_ids[:1]}
+        vendors = setup_vendors(env)
         cls.own, cls.other = vendors["own"], vendors["other"]
 
     def setUp(self):
