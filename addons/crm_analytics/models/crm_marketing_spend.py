@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.addons.crm_strategy.tools.limits import FIRST_DATE, MAX_AMOUNT
+from odoo.addons.crm_strategy.tools.limits import FIRST_DATE, MAX_AMOUNT, MAX_NAME_LENGTH, check_text_lengths
 from odoo.exceptions import ValidationError
 
 
@@ -37,3 +37,7 @@ class CrmMarketingSpend(models.Model):
                 raise ValidationError(self.env._(
                     "The date of “%(name)s” must be between %(first)s and %(last)s.", name=spend.name,
                     first=FIRST_DATE, last=latest))
+
+    @api.constrains("name")
+    def _check_text_lengths(self):
+        check_text_lengths(self, {"name": MAX_NAME_LENGTH})

@@ -1,6 +1,7 @@
 import secrets
 
 from odoo import api, fields, models
+from odoo.addons.crm_strategy.tools.limits import MAX_NAME_LENGTH, check_text_lengths
 from odoo.exceptions import ValidationError
 
 EVENTS = [
@@ -66,3 +67,7 @@ class CrmSupplierWebhook(models.Model):
     def action_reactivate(self):
         self.write({"active": True, "failure_count": 0, "disabled_reason": False})
         return True
+
+    @api.constrains("name")
+    def _check_text_lengths(self):
+        check_text_lengths(self, {"name": MAX_NAME_LENGTH})

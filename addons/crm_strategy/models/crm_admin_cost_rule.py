@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.limits import MAX_AMOUNT
+from ..tools.limits import MAX_AMOUNT, MAX_NAME_LENGTH, check_text_lengths
 
 
 class CrmAdminCostRule(models.Model):
@@ -29,3 +29,7 @@ class CrmAdminCostRule(models.Model):
             if not 0 <= rule.rate < MAX_AMOUNT or (rule.basis == "revenue_pct" and rule.rate > 100):
                 raise ValidationError(self.env._(
                     "Rule %s: the rate must be positive, and at most 100 for a percentage.", rule.name))
+
+    @api.constrains("name")
+    def _check_text_lengths(self):
+        check_text_lengths(self, {"name": MAX_NAME_LENGTH})

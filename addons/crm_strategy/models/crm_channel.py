@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..tools.limits import MAX_AMOUNT
+from ..tools.limits import MAX_AMOUNT, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
 
 CHANNEL_TYPES = [
     ("sales_force", "Direct sales force"),
@@ -274,3 +274,9 @@ class CrmChannel(models.Model):
         return {"type": "ir.actions.act_window", "name": self.env._("Scorecard of %s", self.name),
                 "res_model": "crm.channel.evaluation", "view_mode": "list,graph,pivot,form",
                 "domain": [("channel_id", "=", self.id)]}
+
+    @api.constrains("name", "origin_pattern", "description")
+    def _check_text_lengths(self):
+        check_text_lengths(self, {
+            "name": MAX_NAME_LENGTH, "origin_pattern": MAX_NAME_LENGTH, "description": MAX_TEXT_LENGTH,
+        })

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.limits import MAX_AMOUNT
+from ..tools.limits import MAX_AMOUNT, MAX_NAME_LENGTH, check_text_lengths
 
 # measure -> (label, higher is better)
 CRITERION_MEASURES = {
@@ -52,3 +52,7 @@ class CrmChannelCriterion(models.Model):
             if not 0 <= criterion.weight < MAX_AMOUNT:
                 raise ValidationError(self.env._("The weight of criterion %s cannot be negative or absurd.",
                                                  criterion.name))
+
+    @api.constrains("name")
+    def _check_text_lengths(self):
+        check_text_lengths(self, {"name": MAX_NAME_LENGTH})

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from ..tools.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
 from .crm_channel_strategy_line import CHANNEL_ROLES
 
 
@@ -81,3 +82,7 @@ class CrmChannelStrategy(models.Model):
             "context": {"default_new_strategy_id": self.id, "default_old_strategy_id": old.id,
                         "default_company_id": self.company_id.id},
         }
+
+    @api.constrains("name", "description")
+    def _check_text_lengths(self):
+        check_text_lengths(self, {"name": MAX_NAME_LENGTH, "description": MAX_TEXT_LENGTH})

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
 
 
 class CrmPnlActionRule(models.Model):
@@ -15,3 +17,7 @@ class CrmPnlActionRule(models.Model):
     sequence = fields.Integer(default=10, help="The first matching rule gives the suggestion.")
     active = fields.Boolean(default=True)
     description = fields.Text()
+
+    @api.constrains("name", "description")
+    def _check_text_lengths(self):
+        check_text_lengths(self, {"name": MAX_NAME_LENGTH, "description": MAX_TEXT_LENGTH})

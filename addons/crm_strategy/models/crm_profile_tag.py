@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools.limits import MAX_NAME_LENGTH, check_text_lengths
 
 
 class CrmProfileTag(models.Model):
@@ -17,3 +19,7 @@ class CrmProfileTag(models.Model):
     active = fields.Boolean(default=True)
 
     _name_type_uniq = models.Constraint("UNIQUE(name, tag_type)", "This tag already exists.")
+
+    @api.constrains("name")
+    def _check_text_lengths(self):
+        check_text_lengths(self, {"name": MAX_NAME_LENGTH})

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..tools.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
 from ..tools.locks import try_lock
 from .crm_customer_pnl import WATERFALL
 
@@ -380,3 +381,10 @@ class CrmSegment(models.Model):
                     self.env._("Segment %(name)s needs a segment owner to reach the stage '%(stage)s'.",
                                name=segment.name, stage=dict(CONTINUUM_STAGES)[segment.continuum_stage])
                 )
+
+    @api.constrains("name", "code", "description", "value_proposition")
+    def _check_text_lengths(self):
+        check_text_lengths(self, {
+            "name": MAX_NAME_LENGTH, "code": MAX_NAME_LENGTH,
+            "description": MAX_TEXT_LENGTH, "value_proposition": MAX_TEXT_LENGTH,
+        })

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_amount
 
-from ..tools.limits import FIRST_DATE
+from ..tools.limits import FIRST_DATE, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
 
 MAX_YEARS_AHEAD = 20
 
@@ -158,3 +158,7 @@ class CrmStrategy(models.Model):
             (self.env._("Measures refreshed"), last_refresh or self.env._("never")),
         ]
         return self._html_table([self.env._("Data repository"), self.env._("Value")], rows)
+
+    @api.constrains("name", "business_strategy")
+    def _check_text_lengths(self):
+        check_text_lengths(self, {"name": MAX_NAME_LENGTH, "business_strategy": MAX_TEXT_LENGTH})

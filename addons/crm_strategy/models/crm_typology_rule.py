@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..tools.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
+
 
 class CrmTypologyRule(models.Model):
     """Behavioural typology: the first rule (by sequence) a customer's measures match names it."""
@@ -50,3 +52,7 @@ class CrmTypologyRule(models.Model):
             "view_mode": "list,pivot,graph",
             "domain": [("typology_id", "=", self.id)],
         }
+
+    @api.constrains("name", "description")
+    def _check_text_lengths(self):
+        check_text_lengths(self, {"name": MAX_NAME_LENGTH, "description": MAX_TEXT_LENGTH})

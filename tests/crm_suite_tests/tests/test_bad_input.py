@@ -94,6 +94,38 @@ class TestBadInput(TransactionCase):
                         self.assertLess(len(str(error.args[0])), 2000, "the message does not echo the input")
             self.assertEqual(self._read_back(record, list(bad)), before, f"{label} changed")
 
+    def test_ten_mb_texts_refused_and_nothing_changed(self):
+        """Names, codes and descriptions typed into the backend: a 10 MB paste is refused, field by field."""
+        if not self.installed:
+            return
+        env = self.env
+        records = {
+            "crm.segment": (self.cases["crm.segment"][0], ["name", "code", "description", "value_proposition"]),
+            "crm.strategy": (self.cases["crm.strategy"][0], ["name", "business_strategy"]),
+            "crm.channel": (self.cases["crm.channel"][0], ["name", "origin_pattern", "description"]),
+            "crm.channel.strategy": (env["crm.channel.strategy"].search([], limit=1), ["name", "description"]),
+            "crm.profile.tag": (env["crm.profile.tag"].search([], limit=1), ["name"]),
+            "crm.typology.rule": (env["crm.typology.rule"].search([], limit=1), ["name", "description"]),
+            "crm.pnl.action.rule": (env["crm.pnl.action.rule"].search([], limit=1), ["name", "description"]),
+            "crm.admin.cost.rule": (self.cases["crm.admin.cost.rule"][0], ["name"]),
+            "crm.channel.criterion": (self.cases["crm.channel.criterion"][0], ["name"]),
+            "crm.marketing.spend": (self.cases["crm.marketing.spend"][0], ["name"]),
+            "crm.supplier.webhook": (self.cases["crm.supplier.webhook"][0], ["name"]),
+        }
+        for label, (record, names) in records.items():
+            self.assertEqual(len(record), 1, label)
+            before = self._read_back(record, names)
+            for name in names:
+                with self.subTest(model=label, field=name):
+                    error = self._refused(record, {name: TEN_MB}, REFUSED)
+                    self.assertIn("too long", str(error.args[0]))
+                    self.assertLess(len(str(error.args[0])), 2000, "the message does not echo the input")
+            self.assertEqual(self._read_back(record, names), before, f"{label} changed")
+        # the limits are generous: a long but sensible description still goes in
+        segment = records["crm.segment"][0]
+        segment.description = "A segment described at length. " * 1000
+        self.assertEqual(len(segment.description), 31000)
+
     def test_wrong_types_refused_and_nothing_changed(self):
         """What a buggy RPC client sends: text for numbers and dates, lists and dicts for scalars."""
         if not self.installed:
