@@ -91,6 +91,18 @@ ensure_chromium() {
     fi
 }
 
+# wkhtmltopdf renders Odoo's PDF reports; only Odoo's own tests need it (make test-host), not ours.
+ensure_wkhtmltopdf() {
+    command -v wkhtmltopdf >/dev/null && return 0
+    if is_root && command -v apt-get >/dev/null; then
+        log "Installing Debian's wkhtmltopdf for the PDF reports of Odoo's own tests"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wkhtmltopdf >/dev/null \
+            || die "apt-get install wkhtmltopdf failed"
+    else
+        log "wkhtmltopdf is missing: Odoo's tests that print PDF reports will fail (install wkhtmltopdf)."
+    fi
+}
+
 # --- PostgreSQL ---------------------------------------------------------------
 pg_bindir() {
     local d

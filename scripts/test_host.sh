@@ -16,6 +16,7 @@
 source "$(dirname "$0")/common.sh"
 bootstrap
 ensure_chromium
+ensure_wkhtmltopdf
 HOST_MODULES=${HOST_MODULES:-sale,purchase,portal,account}
 STAMP=$(date +%Y%m%d-%H%M%S)-$$
 DB=crm_host_${STAMP//-/_}
