@@ -79,28 +79,26 @@ ensure_dev_tools() {
 }
 
 # --- Chromium for the tours ---------------------------------------------------
+# apt_install PACKAGE WHY: install a Debian package when this script may (root with apt-get); 1 otherwise.
+apt_install() {
+    is_root && command -v apt-get >/dev/null || return 1
+    log "Installing Debian's $1 $2"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null \
+        || die "apt-get install $1 failed"
+}
+
 ensure_chromium() {
     command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
         || command -v google-chrome >/dev/null && return 0
-    if is_root && command -v apt-get >/dev/null; then
-        log "Installing Debian's chromium for the browser tests"
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
-            || die "apt-get install chromium failed"
-    else
-        die "Chromium is missing and cannot be installed here: install chromium (or google-chrome) and retry."
-    fi
+    apt_install chromium "for the browser tests" \
+        || die "Chromium is missing and cannot be installed here: install chromium (or google-chrome) and retry."
 }
 
 # wkhtmltopdf renders Odoo's PDF reports; only Odoo's own tests need it (make test-host), not ours.
 ensure_wkhtmltopdf() {
     command -v wkhtmltopdf >/dev/null && return 0
-    if is_root && command -v apt-get >/dev/null; then
-        log "Installing Debian's wkhtmltopdf for the PDF reports of Odoo's own tests"
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wkhtmltopdf >/dev/null \
-            || die "apt-get install wkhtmltopdf failed"
-    else
-        log "wkhtmltopdf is missing: Odoo's tests that print PDF reports will fail (install wkhtmltopdf)."
-    fi
+    apt_install wkhtmltopdf "for the PDF reports of Odoo's own tests" \
+        || log "wkhtmltopdf is missing: Odoo's tests that print PDF reports will fail (install wkhtmltopdf)."
 }
 
 # --- PostgreSQL ---------------------------------------------------------------
@@ -136,13 +134,9 @@ ensure_pg() {
     PG_PRIVATE=1
     local bin
     if ! bin=$(pg_bindir); then
-        if is_root && command -v apt-get >/dev/null; then
-            log "Installing Debian's postgresql"
-            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-            bin=$(pg_bindir) || die "PostgreSQL binaries still not found after apt-get install"
-        else
-            die "No PostgreSQL binaries found: install PostgreSQL (13+) or set PGHOST/PGPORT/PGUSER/PGPASSWORD to reach a server."
-        fi
+        apt_install postgresql "for the private cluster" \
+            || die "No PostgreSQL binaries found: install PostgreSQL (13+) or set PGHOST/PGPORT/PGUSER/PGPASSWORD to reach a server."
+        bin=$(pg_bindir) || die "PostgreSQL binaries still not found after apt-get install"
     fi
     PG_BIN=$bin
     PG_DIR=$STATE/pg

@@ -55,6 +55,11 @@ def breakpoints(values, bins=BINS):
     return np.quantile(arr, np.arange(1, bins) / bins)
 
 
+def bins_of(cuts):
+    """Number of bins the stored cut points (from :func:`rfm_scores`) were made for; ``BINS`` when there are none."""
+    return len(cuts["r"]) + 1 if cuts and cuts.get("r") is not None else BINS
+
+
 def cuts_fit(cuts, bins):
     """Whether stored cut points (from :func:`rfm_scores`) were made for ``bins`` bins on every axis."""
     return bool(cuts) and all(len(cuts.get(key) or ()) == bins - 1 for key in ("r", "f", "m"))

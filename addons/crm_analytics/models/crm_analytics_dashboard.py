@@ -129,8 +129,7 @@ class CrmAnalyticsDashboard(models.AbstractModel):
         """Side of the RFM grid: the bins of the company's last fit (scores on the grid come from it)."""
         model = self.env["crm.clv.model"].search(
             [("company_id", "=", self.env.company.id)], order="fit_date desc, id desc", limit=1)
-        cuts = model.rfm_breakpoints
-        return len(cuts["r"]) + 1 if cuts and cuts.get("r") is not None else rfm.BINS
+        return rfm.bins_of(model.rfm_breakpoints)
 
     @api.model
     def _rfm_grid(self, domain):

@@ -1,7 +1,6 @@
 import json
 import logging
 import time
-import zlib
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -9,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from odoo import api, fields, models
+from odoo.addons.crm_strategy.tools.locks import lock_namespace, try_lock
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, config
 
@@ -18,7 +18,8 @@ from ..tools.pgcopy import copy_in_binary, copy_out
 _logger = logging.getLogger(__name__)
 
 # pg_try_advisory_xact_lock(namespace, company_id): one refresh per company at a time, released at commit.
-LOCK_NAMESPACE = zlib.crc32(b"crm_analytics.refresh") & 0x7FFFFFFF
+LOCK_NAME = "crm_analytics.refresh"
+LOCK_NAMESPACE = lock_namespace(LOCK_NAME)  # what another connection locks to hold a refresh off
 EPOCH = "1970-01-01"
 REQUEST_PARAM = "crm_analytics.refresh_requests"
 DAYS_PER_MONTH = 30.4375
@@ -268,8 +269,7 @@ class CrmCustomerMetrics(models.Model):
         results = {}
         for company in companies:
             cr = self.env.cr
-            cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", LOCK_NAMESPACE, company.id))
-            if not cr.fetchone()[0]:
+            if not try_lock(cr, LOCK_NAME, company.id):
                 if raise_if_locked:
                     raise UserError(self.env._(
                         "A refresh of the customer analytics of %s is already running.", company.name))

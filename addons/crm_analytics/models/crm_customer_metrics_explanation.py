@@ -103,7 +103,7 @@ class CrmCustomerMetrics(models.Model):
                 described.append(self.env._("%(label)s %(value)s against the cut points %(cuts)s",
                                             label=label, value=_number(value, 2),
                                             cuts=", ".join(_number(c, 2) for c in cuts[key])))
-        bins = len(cuts.get("r") or ()) + 1 if cuts else rfm.BINS
+        bins = rfm.bins_of(cuts)
         words = self.env._("Each score is the %(bin)s (1 to %(bins)s, %(bins)s best) of the customer among all "
                            "customers; the segment is named from R and F.",
                            bin=self.env._("quintile") if bins == 5 else self.env._("quantile bin"), bins=bins)

@@ -107,7 +107,7 @@ class ResConfigSettings(models.TransientModel):
         now = now or fields.Datetime.now()
         local_now = pytz.utc.localize(now).astimezone(tz)
         minutes = round(hour * 60)
-        run = tz.localize(datetime.combine(local_now.date(), time(minutes // 60, minutes % 60)))
-        if run <= local_now:
-            run = tz.localize(datetime.combine(local_now.date() + timedelta(days=1), time(minutes // 60, minutes % 60)))
-        return run.astimezone(pytz.utc).replace(tzinfo=None)
+        at = time(minutes // 60, minutes % 60)
+        day = local_now.date() if tz.localize(datetime.combine(local_now.date(), at)) > local_now \
+            else local_now.date() + timedelta(days=1)
+        return tz.localize(datetime.combine(day, at)).astimezone(pytz.utc).replace(tzinfo=None)

@@ -55,6 +55,9 @@ class TestRfm(BaseCase):
         self.assertFalse(rfm.cuts_fit({}, 5))
         with self.assertRaisesRegex(ValueError, "3 bins"):
             rfm.rfm_scores([1], [1], [1], bins=3, cuts=cuts)
+        self.assertEqual(rfm.bins_of(cuts), 5)
+        self.assertEqual(rfm.bins_of({"r": [1.0, 2.0], "f": [1.0, 2.0], "m": [1.0, 2.0]}), 3)
+        self.assertEqual(rfm.bins_of({}), rfm.BINS, "no fit yet: the default grid")
 
 
 class TestCohorts(BaseCase):

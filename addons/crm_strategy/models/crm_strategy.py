@@ -49,8 +49,8 @@ class CrmStrategy(models.Model):
             if strategy.date_to < strategy.date_from:
                 raise ValidationError(self.env._("The strategy period of %s ends before it starts.", strategy.name))
             # a period typed with the wrong century would make every KPI of the strategy meaningless
-            if strategy.date_from < FIRST_DATE or strategy.date_to > fields.Date.context_today(strategy) + \
-                    relativedelta(years=MAX_YEARS_AHEAD):
+            latest = fields.Date.context_today(strategy) + relativedelta(years=MAX_YEARS_AHEAD)
+            if strategy.date_from < FIRST_DATE or strategy.date_to > latest:
                 raise ValidationError(self.env._(
                     "The strategy period of %(name)s must lie between %(first)s and %(years)s years from now.",
                     name=strategy.name, first=FIRST_DATE, years=MAX_YEARS_AHEAD))

@@ -87,6 +87,10 @@ class TestCronResume(TransactionCase):
             other.rollback()
         self.assertEqual(Metrics._refresh_requests(), {str(one.id): True}, "not dropped while locked")
         self.assertEqual(self._fits(one), 0)
+        retry = self.env["ir.cron.trigger"].search([
+            ("cron_id", "=", self.env.ref("crm_analytics.ir_cron_crm_analytics_refresh_request").id),
+            ("call_at", ">", fields.Datetime.now() + timedelta(minutes=4))])
+        self.assertTrue(retry, "the job is called again a few minutes later for the locked company")
         Metrics._cron_refresh_requested(commit=False)
         self.assertEqual((Metrics._refresh_requests(), self._fits(one)), ({}, 1))
 
