@@ -1,6 +1,6 @@
 {
     "name": "CRM Strategy",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/CRM",
     "summary": "Customer segments along the segment-management continuum, profiling, "
     "customer strategy, customer P&L and channel development",

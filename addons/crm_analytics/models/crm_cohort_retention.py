@@ -54,7 +54,7 @@ class CrmCohortRetention(models.Model):
         })]
         cr.execute(SQL(
             """SELECT DISTINCT ON (partner_id) partner_id, segment_id FROM crm_segment_member
-                WHERE company_id = %s AND is_primary ORDER BY partner_id, id""", company.id))
+                WHERE company_id = %s AND is_primary AND active ORDER BY partner_id, id""", company.id))
         segment_of = pd.Series(dict(cr.fetchall()), dtype="float64")
         groups = pd.Series(partners).map(segment_of).fillna(0).astype(np.int64).to_numpy()
         curves, observed = cohorts.retention_by_group(partners, months, groups, int(months.max()))

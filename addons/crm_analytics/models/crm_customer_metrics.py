@@ -538,7 +538,8 @@ class CrmCustomerMetrics(models.Model):
             """
             WITH acq AS (%(acquisition)s),
                  seg AS (SELECT DISTINCT ON (partner_id) partner_id, segment_id FROM crm_segment_member
-                          WHERE company_id = %(company)s AND is_primary ORDER BY partner_id, id)
+                          WHERE company_id = %(company)s AND is_primary AND active
+                       ORDER BY partner_id, id)
             INSERT INTO crm_customer_metrics AS m (
                 partner_id, company_id, segment_id, first_purchase_date, last_purchase_date, purchase_count,
                 revenue_total, margin_total, margin_rate, frequency, recency, age, monetary_value, recency_days,

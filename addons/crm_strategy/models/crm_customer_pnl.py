@@ -381,7 +381,7 @@ class CrmCustomerPnl(models.Model):
               FROM base b
          LEFT JOIN admin a ON a.partner_id = b.partner_id AND a.month = b.month
          LEFT JOIN crm_segment_member m ON m.partner_id = b.partner_id AND m.company_id = %(company)s
-                                       AND m.is_primary
+                                       AND m.is_primary AND m.active
             """,
             company=company.id, date_from=date_from, today=today, channel=channel_cte,
             channel_missing=channel_sql is None,

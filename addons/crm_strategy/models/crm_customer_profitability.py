@@ -80,7 +80,7 @@ class CrmCustomerProfitability(models.Model):
                        t.profit < 0 AS is_unprofitable
                   FROM totals t
              LEFT JOIN crm_segment_member m ON m.partner_id = t.partner_id AND m.company_id = t.company_id
-                                           AND m.is_primary
+                                           AND m.is_primary AND m.active
                 WINDOW w AS (PARTITION BY t.company_id ORDER BY t.profit DESC, t.partner_id)
             )
             """

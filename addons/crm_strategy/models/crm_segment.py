@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from ..tools.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
 from ..tools.locks import try_lock
+from ..tools.pg import local_settings
 from .crm_customer_pnl import WATERFALL
 
 CONTINUUM_STAGES = [
@@ -110,7 +111,7 @@ class CrmSegment(models.Model):
     )
 
     def _compute_partner_ids(self):
-        members = self.env["crm.segment.member"].search([("segment_id", "in", self._origin.ids)])
+        members = self.env["crm.segment.member"].search([("segment_id", "in", self._origin.ids), ("active", "=", True)])
         by_segment = {}
         for member in members:
             by_segment.setdefault(member.segment_id.id, []).append(member.partner_id.id)
@@ -120,12 +121,12 @@ class CrmSegment(models.Model):
     def _search_partner_ids(self, operator, value):
         if operator not in ("in", "not in"):
             return NotImplemented
-        members = self.env["crm.segment.member"]._search([("partner_id", "in", value)])
+        members = self.env["crm.segment.member"]._search([("partner_id", "in", value), ("active", "=", True)])
         return Domain("id", operator, members.subselect("segment_id"))
 
     def _compute_member_count(self):
         counts = dict(self.env["crm.segment.member"]._read_group(
-            [("segment_id", "in", self._origin.ids)], ["segment_id"], ["__count"]))
+            [("segment_id", "in", self._origin.ids), ("active", "=", True)], ["segment_id"], ["__count"]))
         for segment in self:
             segment.member_count = counts.get(segment._origin, 0)
 
@@ -151,9 +152,9 @@ class CrmSegment(models.Model):
 
     def _refresh_members(self, raise_if_locked=True):
         """Set-based: every rule becomes one SQL query, and one statement diffs the wanted
-        memberships against the current ones, writes the changes, the primary flags and the
-        history in bulk (rows that do not change are not touched). One refresh per company at a
-        time: a company another transaction is refreshing is refused, or skipped by the cron."""
+        memberships against the current ones: newcomers are inserted, leavers archived, primary
+        flags moved, in bulk (rows that do not change are not touched). One refresh per company at
+        a time: a company another transaction is refreshing is refused, or skipped by the cron."""
         segments = self.sudo().filtered("active")
         busy = segments.company_id.filtered(
             lambda company: not try_lock(self.env.cr, "crm_strategy.segment_refresh", company.id))
@@ -174,59 +175,62 @@ class CrmSegment(models.Model):
                 Partner.with_company(segment.company_id)._search(segment._member_domain()).subselect())
             for segment in segments
         )
-        self.env.cr.execute(SQL(
-            """
-            WITH target AS MATERIALIZED (%(targets)s),
-            existing AS MATERIALIZED (
-                -- a snapshot: probing the table being inserted into row by row would be quadratic
-                SELECT segment_id, partner_id FROM crm_segment_member WHERE segment_id IN %(segments)s
-            ), wanted AS (
-                SELECT segment_id, partner_id FROM target
-                 UNION ALL
-                SELECT m.segment_id, m.partner_id FROM crm_segment_member m
-                 WHERE m.company_id IN %(companies)s AND m.segment_id NOT IN %(segments)s
-            ), ranked AS MATERIALIZED (
-                SELECT w.segment_id, w.partner_id, s.company_id, s.continuum_stage, s.strategy_action,
-                       ROW_NUMBER() OVER (PARTITION BY w.partner_id, s.company_id
-                                          ORDER BY s.priority DESC, s.sequence, s.id) = 1 AS is_primary
-                  FROM wanted w JOIN crm_segment s ON s.id = w.segment_id AND s.active
-            ), gone AS (
-                DELETE FROM crm_segment_member m
-                 USING existing e
-                  LEFT JOIN target t ON t.segment_id = e.segment_id AND t.partner_id = e.partner_id
-                 WHERE m.segment_id = e.segment_id AND m.partner_id = e.partner_id AND t.partner_id IS NULL
-             RETURNING m.segment_id, m.partner_id, m.company_id
-            ), came AS (
-                INSERT INTO crm_segment_member (segment_id, partner_id, company_id, date_joined, is_primary,
-                                                continuum_stage, strategy_action)
-                SELECT r.segment_id, r.partner_id, r.company_id, %(now)s, r.is_primary,
-                       r.continuum_stage, r.strategy_action
-                  FROM ranked r
-             LEFT JOIN existing e ON e.segment_id = r.segment_id AND e.partner_id = r.partner_id
-                 WHERE r.segment_id IN %(segments)s AND e.partner_id IS NULL
-             RETURNING segment_id, partner_id, company_id
-            ), flipped AS (
-                UPDATE crm_segment_member m SET is_primary = r.is_primary
-                  FROM ranked r
-                 WHERE r.segment_id = m.segment_id AND r.partner_id = m.partner_id
-                   AND m.is_primary IS DISTINCT FROM r.is_primary
-            )
-            INSERT INTO crm_segment_history (segment_id, partner_id, company_id, event, date)
-            SELECT segment_id, partner_id, company_id, 'enter', %(now)s FROM came
-             UNION ALL
-            SELECT segment_id, partner_id, company_id, 'leave', %(now)s FROM gone
-            """,
-            targets=targets,
-            segments=tuple(segments.ids),
-            companies=tuple(segments.company_id.ids),
-            now=now,
-        ))
+        # The statement sorts and hashes a few hundred thousand pairs: in memory, not in temporary
+        # files; and compiling it to machine code (JIT) costs more than it saves at that size.
+        with local_settings(self.env.cr, work_mem="64MB", jit="off"):
+            self._write_memberships(segments, targets, now)
         segments.write({"last_refresh": now})
         self.env["crm.segment.product.abc"].sudo()._refresh_for_segments(segments)
         self.env["crm.segment.member"].invalidate_model()
         self.env["crm.segment.history"].invalidate_model()
         self.env["res.partner"].invalidate_model(["crm_primary_segment_id", "crm_segment_member_ids"])
         self.invalidate_recordset(["member_ids", "partner_ids", "member_count", "history_ids"])
+
+    def _write_memberships(self, segments, targets, now):
+        """Newcomers inserted, leavers archived, primary flags moved: one statement, so a refresh
+        killed half-way leaves the previous memberships whole."""
+        self.env.cr.execute(SQL(
+            """
+            WITH target AS MATERIALIZED (%(targets)s),
+            existing AS MATERIALIZED (
+                -- a snapshot: probing the table being inserted into row by row would be quadratic
+                SELECT id, segment_id, partner_id FROM crm_segment_member
+                 WHERE segment_id IN %(segments)s AND active
+            ), wanted AS (
+                SELECT segment_id, partner_id FROM target
+                 UNION ALL
+                SELECT m.segment_id, m.partner_id FROM crm_segment_member m
+                 WHERE m.company_id IN %(companies)s AND m.segment_id NOT IN %(segments)s AND m.active
+            ), ranked AS MATERIALIZED (
+                SELECT w.segment_id, w.partner_id, s.company_id, s.continuum_stage, s.strategy_action,
+                       ROW_NUMBER() OVER (PARTITION BY w.partner_id, s.company_id
+                                          ORDER BY s.priority DESC, s.sequence, s.id) = 1 AS is_primary
+                  FROM wanted w JOIN crm_segment s ON s.id = w.segment_id AND s.active
+            ), gone AS (
+                UPDATE crm_segment_member m SET active = FALSE, date_left = %(now)s, is_primary = FALSE
+                  FROM existing e
+             LEFT JOIN target t ON t.segment_id = e.segment_id AND t.partner_id = e.partner_id
+                 WHERE m.id = e.id AND t.partner_id IS NULL
+            ), came AS (
+                INSERT INTO crm_segment_member (segment_id, partner_id, company_id, date_joined, is_primary,
+                                                continuum_stage, strategy_action, active)
+                SELECT r.segment_id, r.partner_id, r.company_id, %(now)s, r.is_primary,
+                       r.continuum_stage, r.strategy_action, TRUE
+                  FROM ranked r
+             LEFT JOIN existing e ON e.segment_id = r.segment_id AND e.partner_id = r.partner_id
+                 WHERE r.segment_id IN %(segments)s AND e.partner_id IS NULL
+            )
+            -- leavers are not in ranked, so no row is updated twice
+            UPDATE crm_segment_member m SET is_primary = r.is_primary
+              FROM ranked r
+             WHERE r.segment_id = m.segment_id AND r.partner_id = m.partner_id AND m.active
+               AND m.is_primary IS DISTINCT FROM r.is_primary
+            """,
+            targets=targets,
+            segments=tuple(segments.ids),
+            companies=tuple(segments.company_id.ids),
+            now=now,
+        ))
 
     @api.model
     def _update_primary_members(self, companies):
@@ -239,7 +243,7 @@ class CrmSegment(models.Model):
                 SELECT DISTINCT ON (m.partner_id, m.company_id) m.id
                   FROM crm_segment_member m
                   JOIN crm_segment s ON s.id = m.segment_id
-                 WHERE s.active AND m.company_id IN %(companies)s
+                 WHERE s.active AND m.active AND m.company_id IN %(companies)s
               ORDER BY m.partner_id, m.company_id, s.priority DESC, s.sequence, s.id
             )
             UPDATE crm_segment_member m
@@ -275,7 +279,7 @@ class CrmSegment(models.Model):
                 continue
             blocks = []
             members = self.env["crm.segment.member"]._search(
-                [("segment_id", "=", segment._origin.id)]).subselect("partner_id")
+                [("segment_id", "=", segment._origin.id), ("active", "=", True)]).subselect("partner_id")
             Measure = self.env["crm.customer.measure"]
             typologies = dict(Measure._read_group(
                 [("company_id", "=", segment.company_id.id),
@@ -305,7 +309,8 @@ class CrmSegment(models.Model):
             if not segment._origin.id:
                 segment.pnl_waterfall_html = False
                 continue
-            members = self.env["crm.segment.member"]._search([("segment_id", "=", segment._origin.id)])
+            members = self.env["crm.segment.member"]._search(
+                [("segment_id", "=", segment._origin.id), ("active", "=", True)])
             totals = Pnl._read_group(
                 [("company_id", "=", segment.company_id.id), ("month", ">=", since),
                  ("partner_id", "in", members.subselect("partner_id"))],
@@ -319,7 +324,7 @@ class CrmSegment(models.Model):
 
     def action_view_pnl(self):
         self.ensure_one()
-        members = self.env["crm.segment.member"].search([("segment_id", "=", self.id)])
+        members = self.env["crm.segment.member"].search([("segment_id", "=", self.id), ("active", "=", True)])
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("P&L of %s", self.name),
@@ -353,7 +358,8 @@ class CrmSegment(models.Model):
     def _has_customer_pnl(self):
         """A segment is run on its own P&L only once its members have customer P&L rows."""
         self.ensure_one()
-        members = self.env["crm.segment.member"].sudo()._search([("segment_id", "=", self.id)])
+        members = self.env["crm.segment.member"].sudo()._search(
+            [("segment_id", "=", self.id), ("active", "=", True)])
         return bool(self.env["crm.customer.pnl"].sudo().search_count([
             ("company_id", "=", self.company_id.id), ("partner_id", "in", members.subselect("partner_id"))], limit=1))
 

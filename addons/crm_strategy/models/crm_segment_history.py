@@ -1,17 +1,39 @@
-from odoo import fields, models
+from odoo import fields, models, tools
+from odoo.tools import SQL
 
 
 class CrmSegmentHistory(models.Model):
-    """Who entered or left a segment, and when: the memory of segment refreshes."""
+    """Who entered or left a segment, and when: each membership period read as its two events.
+
+    A view, not a table, so that a refresh writes each change once (see crm.segment.member).
+    """
 
     _name = "crm.segment.history"
     _description = "Segment Membership History"
+    _auto = False
     _order = "date desc, id desc"
     _rec_name = "partner_id"
-    _log_access = False  # written in bulk by SQL; date_joined / date say when
 
-    segment_id = fields.Many2one("crm.segment", required=True, index=True, ondelete="cascade")
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, ondelete="cascade")
-    company_id = fields.Many2one("res.company", required=True, index=True)
-    event = fields.Selection([("enter", "Entered"), ("leave", "Left")], required=True, readonly=True)
-    date = fields.Datetime(required=True, readonly=True, index=True)
+    segment_id = fields.Many2one("crm.segment", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    member_id = fields.Many2one("crm.segment.member", string="Membership", readonly=True)
+    event = fields.Selection([("enter", "Entered"), ("leave", "Left")], readonly=True)
+    date = fields.Datetime(readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        # ids: 2n is the entry of membership n, 2n + 1 its exit
+        self.env.cr.execute(SQL(
+            """
+            CREATE VIEW %(view)s AS
+            SELECT m.id::int8 * 2 AS id, m.id AS member_id, m.segment_id, m.partner_id, m.company_id,
+                   'enter'::varchar AS event, m.date_joined AS date
+              FROM crm_segment_member m
+             UNION ALL
+            SELECT m.id::int8 * 2 + 1, m.id, m.segment_id, m.partner_id, m.company_id, 'leave', m.date_left
+              FROM crm_segment_member m
+             WHERE m.date_left IS NOT NULL
+            """,
+            view=SQL.identifier(self._table),
+        ))

@@ -49,7 +49,7 @@ class CrmSegmentProductAbc(models.Model):
                   JOIN account_move am ON am.commercial_partner_id = m.partner_id AND am.company_id = m.company_id
                   JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
                   JOIN product_product pp ON pp.id = aml.product_id
-                 WHERE m.segment_id IN %(segments)s AND am.state = 'posted'
+                 WHERE m.segment_id IN %(segments)s AND m.active AND am.state = 'posted'
                    AND am.move_type IN ('out_invoice', 'out_refund')
               GROUP BY m.segment_id, m.company_id, aml.product_id
             ), shares AS (

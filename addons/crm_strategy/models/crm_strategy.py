@@ -125,7 +125,7 @@ class CrmStrategy(models.Model):
               JOIN account_move am ON am.commercial_partner_id = m.partner_id AND am.company_id = m.company_id
               JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
          LEFT JOIN crm_team t ON t.id = am.team_id
-             WHERE m.segment_id IN %(segments)s AND am.state = 'posted'
+             WHERE m.segment_id IN %(segments)s AND m.active AND am.state = 'posted'
                AND am.move_type IN ('out_invoice', 'out_refund')
                AND am.invoice_date BETWEEN %(date_from)s AND %(date_to)s
           GROUP BY s.id, t.name

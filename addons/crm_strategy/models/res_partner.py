@@ -186,6 +186,7 @@ class ResPartner(models.Model):
             ("partner_id", "in", self.commercial_partner_id.ids),
             ("company_id", "=", self.env.company.id),
             ("is_primary", "=", True),
+            ("active", "=", True),
         ])
         by_partner = {m.partner_id.id: m.segment_id for m in members}
         for partner in self:
@@ -195,6 +196,7 @@ class ResPartner(models.Model):
         members = self.env["crm.segment.member"].sudo()._search([
             ("company_id", "=", self.env.company.id),
             ("is_primary", "=", True),
+            ("active", "=", True),
             ("segment_id", operator, value),
         ])
         return Domain("commercial_partner_id", "in", members.subselect("partner_id"))
@@ -218,17 +220,13 @@ class ResPartner(models.Model):
         return res
 
     def _crm_leave_segments(self):
-        """Archived partners are never members: drop their memberships now, with history."""
+        """Archived partners are never members: end their memberships now (the periods stay as history)."""
         self.env.flush_all()
         self.env.cr.execute(SQL(
             """
-            WITH gone AS (
-                DELETE FROM crm_segment_member WHERE partner_id IN %(partners)s
-                RETURNING segment_id, partner_id, company_id
-            )
-            INSERT INTO crm_segment_history (segment_id, partner_id, company_id, event, date)
-            SELECT segment_id, partner_id, company_id, 'leave', NOW() AT TIME ZONE 'UTC'
-              FROM gone
+            UPDATE crm_segment_member
+               SET active = FALSE, is_primary = FALSE, date_left = NOW() AT TIME ZONE 'UTC'
+             WHERE partner_id IN %(partners)s AND active
             """,
             partners=tuple(self.ids),
         ))

@@ -24,6 +24,10 @@ class TestCrmSegmentRefresh(CrmStrategyCase):
         return self.env["crm.segment.history"].search(
             [("segment_id", "=", segment.id), ("partner_id", "=", partner.id)], order="id").mapped("event")
 
+    def _periods(self, segment, partner):
+        return self.env["crm.segment.member"].with_context(active_test=False).search(
+            [("segment_id", "=", segment.id), ("partner_id", "=", partner.id)], order="id")
+
     def test_refresh_members_and_primary_segment(self):
         (self.buyers | self.big).action_refresh_members()
         self.assertEqual(self.buyers.partner_ids, self.customer_big | self.customer_small)
@@ -45,12 +49,29 @@ class TestCrmSegmentRefresh(CrmStrategyCase):
         self.big.action_refresh_members()
         self.assertFalse(self.big.partner_ids)
         self.assertEqual(self._history(self.big, self.customer_big), ["enter", "leave"])
+        # coming back opens a new period; the one that ended stays, archived
+        self.big.rule_domain = "[('crm_revenue_12m', '>=', 1000)]"
+        self.big.action_refresh_members()
+        self.assertEqual(self.big.partner_ids, self.customer_big)
+        self.assertEqual(self._history(self.big, self.customer_big), ["enter", "leave", "enter"])
+        periods = self._periods(self.big, self.customer_big)
+        self.assertEqual(periods.mapped("active"), [False, True])
+        self.assertTrue(periods[0].date_left)
+        self.assertFalse(periods[1].date_left)
+        self.assertTrue(periods[1].is_primary, "the current period carries the primary flag")
+        self.assertFalse(periods[0].is_primary)
+        self.assertEqual(self.big.member_count, 1, "past periods are not members")
+        self.assertEqual(self.customer_big.crm_primary_segment_id, self.big)
 
     def test_archived_partners_are_never_members(self):
         self.buyers.action_refresh_members()
         self.customer_small.action_archive()
         self.assertNotIn(self.customer_small, self.buyers.partner_ids)
         self.assertEqual(self._history(self.buyers, self.customer_small), ["enter", "leave"])
+        period = self._periods(self.buyers, self.customer_small)
+        self.assertFalse(period.active)
+        self.assertTrue(period.date_left)
+        self.assertFalse(period.is_primary)
         self.buyers.action_refresh_members()
         self.assertNotIn(self.customer_small.with_context(active_test=False), self.buyers.partner_ids)
 

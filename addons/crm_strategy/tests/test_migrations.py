@@ -2,6 +2,8 @@ import importlib.util
 from pathlib import Path
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
+from odoo.tools.sql import table_kind
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -28,3 +30,40 @@ class TestMigrations(TransactionCase):
         self.assertFalse(self._indexes() & set(migration.DROPPED))
         self.assertIn("crm_customer_pnl_partner_company_month_uniq", self._indexes(), "the unique index stays")
         migration.migrate(self.env.cr, "19.0.1.0.0")  # a second run finds nothing to drop
+
+    def test_1_2_turns_the_history_table_into_membership_periods(self):
+        migration = _load("19.0.1.2.0", "pre-migrate")
+        cr = self.env.cr
+        segment = self.env["crm.segment"].create({"name": "Migrated", "code": "MIG"})
+        stays, went = self.env["res.partner"].create([{"name": "Came back"}, {"name": "Went away"}])
+        company = self.env.company.id
+        self.env.flush_all()
+        # the layout before 19.0.1.2.0: current members only, and a table of events
+        cr.execute("DROP VIEW crm_segment_history")
+        cr.execute("""CREATE TABLE crm_segment_history (id SERIAL PRIMARY KEY, segment_id INT, partner_id INT,
+                      company_id INT, event VARCHAR, date TIMESTAMP)""")
+        cr.execute(SQL(
+            """
+            INSERT INTO crm_segment_history (segment_id, partner_id, company_id, event, date) VALUES
+                (%(s)s, %(stays)s, %(c)s, 'enter', '2026-01-01'), (%(s)s, %(stays)s, %(c)s, 'leave', '2026-02-01'),
+                (%(s)s, %(stays)s, %(c)s, 'enter', '2026-03-01'),
+                (%(s)s, %(went)s, %(c)s, 'enter', '2026-01-15'), (%(s)s, %(went)s, %(c)s, 'leave', '2026-04-01');
+            INSERT INTO crm_segment_member (segment_id, partner_id, company_id, date_joined, is_primary, active)
+            VALUES (%(s)s, %(stays)s, %(c)s, '2026-03-01', TRUE, TRUE);
+            """, s=segment.id, stays=stays.id, went=went.id, c=company))
+        migration.migrate(cr, "19.0.1.1.0")
+        self.assertIsNone(table_kind(cr, "crm_segment_history"), "the table made room for the view")
+        self.env["crm.segment.history"].init()
+        self.env.invalidate_all()
+
+        def events(partner):
+            history = self.env["crm.segment.history"].search(
+                [("segment_id", "=", segment.id), ("partner_id", "=", partner.id)], order="date, id")
+            return [(h.event, str(h.date.date())) for h in history]
+
+        self.assertEqual(events(stays), [("enter", "2026-01-01"), ("leave", "2026-02-01"), ("enter", "2026-03-01")])
+        self.assertEqual(events(went), [("enter", "2026-01-15"), ("leave", "2026-04-01")])
+        self.assertEqual(segment.partner_ids, stays, "only the current member is a member")
+        self.assertEqual(segment.member_count, 1)
+        migration.migrate(cr, "19.0.1.1.0")  # a second run finds a view and does nothing
+        self.assertEqual(len(events(stays)), 3)

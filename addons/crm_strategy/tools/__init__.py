@@ -1,3 +1,4 @@
 from . import xlsx
 from . import locks
 from . import limits
+from . import pg

@@ -1,0 +1,23 @@
+"""PostgreSQL settings for one bulk statement."""
+from contextlib import contextmanager
+
+from odoo.tools import SQL
+
+
+@contextmanager
+def local_settings(cr, **settings):
+    """Run the block with these settings (``SET LOCAL``), then put the previous values back.
+
+    On an exception the values are left as they are: the transaction, or the savepoint that
+    rolls back, ends them.
+    """
+    cr.execute(SQL("SELECT %s", SQL(", ").join(SQL("current_setting(%s)", name) for name in settings)))
+    previous = dict(zip(settings, cr.fetchone(), strict=True))
+    _set(cr, settings)
+    yield
+    _set(cr, previous)
+
+
+def _set(cr, settings):
+    cr.execute(SQL("SELECT %s", SQL(", ").join(
+        SQL("set_config(%s, %s, TRUE)", name, str(value)) for name, value in settings.items())))
