@@ -537,9 +537,10 @@ class CrmCustomerMetrics(models.Model):
         cr.execute(SQL(
             """
             WITH acq AS (%(acquisition)s),
-                 seg AS (SELECT DISTINCT ON (partner_id) partner_id, segment_id FROM crm_segment_member
-                          WHERE company_id = %(company)s AND is_primary AND active
-                       ORDER BY partner_id, id)
+                 seg AS (SELECT DISTINCT ON (sm.partner_id) sm.partner_id, sm.segment_id
+                           FROM crm_segment_member sm JOIN crm_segment ss ON ss.id = sm.segment_id
+                          WHERE ss.company_id = %(company)s AND sm.is_primary AND sm.active
+                       ORDER BY sm.partner_id, sm.id)
             INSERT INTO crm_customer_metrics AS m (
                 partner_id, company_id, segment_id, first_purchase_date, last_purchase_date, purchase_count,
                 revenue_total, margin_total, margin_rate, frequency, recency, age, monetary_value, recency_days,

@@ -164,8 +164,8 @@ class CrmChannelEvaluation(models.Model):
             ), segments AS (
                 SELECT p.channel_id, COUNT(DISTINCT m.segment_id) AS segment_count
                   FROM per_partner p
-                  JOIN crm_segment_member m ON m.partner_id = p.partner_id AND m.company_id = %(company)s
-                                          AND m.active
+                  JOIN crm_segment_member m ON m.partner_id = p.partner_id AND m.active
+                  JOIN crm_segment s ON s.id = m.segment_id AND s.company_id = %(company)s
                  WHERE p.channel_id IS NOT NULL
               GROUP BY p.channel_id
             ), customer_months AS (

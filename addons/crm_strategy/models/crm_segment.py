@@ -187,8 +187,10 @@ class CrmSegment(models.Model):
         self.invalidate_recordset(["member_ids", "partner_ids", "member_count", "history_ids"])
 
     def _write_memberships(self, segments, targets, now):
-        """Newcomers inserted, leavers archived, primary flags moved: one statement, so a refresh
-        killed half-way leaves the previous memberships whole."""
+        """Newcomers inserted, leavers archived, and the primary flags of the customers whose
+        memberships change moved: one statement, so a refresh killed half-way leaves the previous
+        memberships whole. Other customers keep their flags (priority changes and deletions of
+        segments move them at once, see write and unlink)."""
         self.env.cr.execute(SQL(
             """
             WITH target AS MATERIALIZED (%(targets)s),
@@ -196,29 +198,41 @@ class CrmSegment(models.Model):
                 -- a snapshot: probing the table being inserted into row by row would be quadratic
                 SELECT id, segment_id, partner_id FROM crm_segment_member
                  WHERE segment_id IN %(segments)s AND active
-            ), wanted AS (
-                SELECT segment_id, partner_id FROM target
-                 UNION ALL
+            ), diff AS MATERIALIZED (
+                -- newcomers have no member_id; leavers have one and are no longer wanted
+                SELECT COALESCE(t.segment_id, e.segment_id) AS segment_id,
+                       COALESCE(t.partner_id, e.partner_id) AS partner_id, e.id AS member_id
+                  FROM target t
+             FULL JOIN existing e ON e.segment_id = t.segment_id AND e.partner_id = t.partner_id
+                 WHERE t.partner_id IS NULL OR e.id IS NULL
+            ), touched AS MATERIALIZED (
+                SELECT DISTINCT partner_id FROM diff
+            ), others AS MATERIALIZED (
+                -- current memberships of the company's other segments, which also compete for primary
                 SELECT m.segment_id, m.partner_id FROM crm_segment_member m
-                 WHERE m.company_id IN %(companies)s AND m.segment_id NOT IN %(segments)s AND m.active
+                  JOIN crm_segment o ON o.id = m.segment_id
+                 WHERE o.company_id IN %(companies)s AND m.segment_id NOT IN %(segments)s AND m.active
             ), ranked AS MATERIALIZED (
-                SELECT w.segment_id, w.partner_id, s.company_id, s.continuum_stage, s.strategy_action,
+                -- the memberships of the customers that change, after the refresh, best segment first
+                SELECT w.segment_id, w.partner_id,
                        ROW_NUMBER() OVER (PARTITION BY w.partner_id, s.company_id
                                           ORDER BY s.priority DESC, s.sequence, s.id) = 1 AS is_primary
-                  FROM wanted w JOIN crm_segment s ON s.id = w.segment_id AND s.active
+                  FROM (SELECT * FROM target UNION ALL SELECT * FROM others) w
+                  JOIN touched USING (partner_id)
+                  JOIN crm_segment s ON s.id = w.segment_id AND s.active
             ), gone AS (
                 UPDATE crm_segment_member m SET active = FALSE, date_left = %(now)s, is_primary = FALSE
-                  FROM existing e
-             LEFT JOIN target t ON t.segment_id = e.segment_id AND t.partner_id = e.partner_id
-                 WHERE m.id = e.id AND t.partner_id IS NULL
+                  FROM diff d
+                 WHERE m.id = d.member_id
             ), came AS (
-                INSERT INTO crm_segment_member (segment_id, partner_id, company_id, date_joined, is_primary,
+                INSERT INTO crm_segment_member (segment_id, partner_id, date_joined, is_primary,
                                                 continuum_stage, strategy_action, active)
-                SELECT r.segment_id, r.partner_id, r.company_id, %(now)s, r.is_primary,
-                       r.continuum_stage, r.strategy_action, TRUE
-                  FROM ranked r
-             LEFT JOIN existing e ON e.segment_id = r.segment_id AND e.partner_id = r.partner_id
-                 WHERE r.segment_id IN %(segments)s AND e.partner_id IS NULL
+                SELECT d.segment_id, d.partner_id, %(now)s, r.is_primary, s.continuum_stage, s.strategy_action,
+                       TRUE
+                  FROM diff d
+                  JOIN ranked r ON r.segment_id = d.segment_id AND r.partner_id = d.partner_id
+                  JOIN crm_segment s ON s.id = d.segment_id
+                 WHERE d.member_id IS NULL
             )
             -- leavers are not in ranked, so no row is updated twice
             UPDATE crm_segment_member m SET is_primary = r.is_primary
@@ -240,28 +254,39 @@ class CrmSegment(models.Model):
         self.env.cr.execute(SQL(
             """
             WITH best AS (
-                SELECT DISTINCT ON (m.partner_id, m.company_id) m.id
+                SELECT DISTINCT ON (m.partner_id, s.company_id) m.id
                   FROM crm_segment_member m
                   JOIN crm_segment s ON s.id = m.segment_id
-                 WHERE s.active AND m.active AND m.company_id IN %(companies)s
-              ORDER BY m.partner_id, m.company_id, s.priority DESC, s.sequence, s.id
+                 WHERE s.active AND m.active AND s.company_id IN %(companies)s
+              ORDER BY m.partner_id, s.company_id, s.priority DESC, s.sequence, s.id
             )
             UPDATE crm_segment_member m
                SET is_primary = (m.id IN (SELECT id FROM best))
-             WHERE m.company_id IN %(companies)s
+              FROM crm_segment s
+             WHERE s.id = m.segment_id AND s.company_id IN %(companies)s
                AND m.is_primary IS DISTINCT FROM (m.id IN (SELECT id FROM best))
             """,
             companies=tuple(companies.ids),
         ))
 
     def write(self, vals):
+        companies = self.company_id
         res = super().write(vals)
-        if {"priority", "sequence", "active"} & set(vals):
-            self.env.flush_all()
-            self._update_primary_members(self.company_id)
-            self.env["crm.segment.member"].invalidate_model(["is_primary"])
-            self.env["res.partner"].invalidate_model(["crm_primary_segment_id"])
+        if {"priority", "sequence", "active", "company_id"} & set(vals):
+            self._primary_members_changed(companies | self.company_id)
         return res
+
+    def unlink(self):
+        companies = self.company_id
+        res = super().unlink()
+        self._primary_members_changed(companies)
+        return res
+
+    def _primary_members_changed(self, companies):
+        self.env.flush_all()
+        self._update_primary_members(companies)
+        self.env["crm.segment.member"].invalidate_model(["is_primary"])
+        self.env["res.partner"].invalidate_model(["crm_primary_segment_id"])
 
     PROFILE_ATTRIBUTES = (
         "crm_age_band", "crm_income_band", "crm_education", "industry_id", "crm_size_band",

@@ -27,12 +27,12 @@ class CrmSegmentHistory(models.Model):
         self.env.cr.execute(SQL(
             """
             CREATE VIEW %(view)s AS
-            SELECT m.id::int8 * 2 AS id, m.id AS member_id, m.segment_id, m.partner_id, m.company_id,
+            SELECT m.id::int8 * 2 AS id, m.id AS member_id, m.segment_id, m.partner_id, s.company_id,
                    'enter'::varchar AS event, m.date_joined AS date
-              FROM crm_segment_member m
+              FROM crm_segment_member m JOIN crm_segment s ON s.id = m.segment_id
              UNION ALL
-            SELECT m.id::int8 * 2 + 1, m.id, m.segment_id, m.partner_id, m.company_id, 'leave', m.date_left
-              FROM crm_segment_member m
+            SELECT m.id::int8 * 2 + 1, m.id, m.segment_id, m.partner_id, s.company_id, 'leave', m.date_left
+              FROM crm_segment_member m JOIN crm_segment s ON s.id = m.segment_id
              WHERE m.date_left IS NOT NULL
             """,
             view=SQL.identifier(self._table),

@@ -7,6 +7,7 @@ class CrmSegmentMember(models.Model):
     A customer who leaves is archived (``date_left`` set), not deleted: the periods are the
     membership history, and a departure costs one UPDATE instead of a DELETE plus a history row
     (half the rows, and half PostgreSQL's row-by-row foreign-key checks, at each first load).
+    Raw SQL reads a membership's company from its segment (``crm_segment.company_id``).
     """
 
     _name = "crm.segment.member"
@@ -21,8 +22,8 @@ class CrmSegmentMember(models.Model):
     )
     segment_id = fields.Many2one("crm.segment", required=True, index=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, ondelete="cascade")
-    # not indexed: a company matches most rows, and every index costs at each refresh
-    company_id = fields.Many2one("res.company", required=True)
+    # the segment's: stored again, it would cost a column and a foreign-key check per row
+    company_id = fields.Many2one(related="segment_id.company_id")
     date_joined = fields.Datetime(string="Member Since", readonly=True)
     date_left = fields.Datetime(string="Left On", readonly=True)
     is_primary = fields.Boolean(

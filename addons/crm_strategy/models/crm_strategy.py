@@ -122,7 +122,7 @@ class CrmStrategy(models.Model):
             SELECT s.id, COALESCE(t.name->>'en_US', %(none)s), SUM(-aml.balance)
               FROM crm_segment_member m
               JOIN crm_segment s ON s.id = m.segment_id
-              JOIN account_move am ON am.commercial_partner_id = m.partner_id AND am.company_id = m.company_id
+              JOIN account_move am ON am.commercial_partner_id = m.partner_id AND am.company_id = s.company_id
               JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
          LEFT JOIN crm_team t ON t.id = am.team_id
              WHERE m.segment_id IN %(segments)s AND m.active AND am.state = 'posted'

@@ -40,6 +40,26 @@ class TestCrmSegmentRefresh(CrmStrategyCase):
         self.buyers.priority = 50
         self.assertEqual(self.customer_big.crm_primary_segment_id, self.buyers)
 
+    def test_primary_segment_follows_refreshes_and_deletions(self):
+        (self.buyers | self.big).action_refresh_members()
+        self.assertEqual(self.customer_big.crm_primary_segment_id, self.big)
+        # refreshing the lower segment alone keeps the higher one primary
+        self.buyers.action_refresh_members()
+        self.assertEqual(self.customer_big.crm_primary_segment_id, self.big)
+        # the big customer leaves the higher segment: the lower one becomes primary
+        self.big.rule_domain = "[('crm_revenue_12m', '>=', 100000)]"
+        self.big.action_refresh_members()
+        self.assertEqual(self.customer_big.crm_primary_segment_id, self.buyers)
+        self.big.rule_domain = "[('crm_revenue_12m', '>=', 1000)]"
+        self.big.action_refresh_members()
+        self.assertEqual(self.customer_big.crm_primary_segment_id, self.big)
+        # deleting the primary segment hands the flag on at once
+        self.big.unlink()
+        self.assertEqual(self.customer_big.crm_primary_segment_id, self.buyers)
+        self.assertEqual(self.env["res.partner"].search([("crm_primary_segment_id", "=", self.buyers.id),
+                                                         ("id", "in", (self.customer_big | self.customer_small).ids)]),
+                         self.customer_big | self.customer_small)
+
     def test_history_records_entries_and_exits(self):
         self.big.action_refresh_members()
         self.assertEqual(self._history(self.big, self.customer_big), ["enter"])

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
-from odoo.tools.sql import table_kind
+from odoo.tools.sql import column_exists, table_kind
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -48,11 +48,13 @@ class TestMigrations(TransactionCase):
                 (%(s)s, %(stays)s, %(c)s, 'enter', '2026-01-01'), (%(s)s, %(stays)s, %(c)s, 'leave', '2026-02-01'),
                 (%(s)s, %(stays)s, %(c)s, 'enter', '2026-03-01'),
                 (%(s)s, %(went)s, %(c)s, 'enter', '2026-01-15'), (%(s)s, %(went)s, %(c)s, 'leave', '2026-04-01');
+            ALTER TABLE crm_segment_member ADD COLUMN company_id INT;
             INSERT INTO crm_segment_member (segment_id, partner_id, company_id, date_joined, is_primary, active)
             VALUES (%(s)s, %(stays)s, %(c)s, '2026-03-01', TRUE, TRUE);
             """, s=segment.id, stays=stays.id, went=went.id, c=company))
         migration.migrate(cr, "19.0.1.1.0")
         self.assertIsNone(table_kind(cr, "crm_segment_history"), "the table made room for the view")
+        self.assertFalse(column_exists(cr, "crm_segment_member", "company_id"), "the segment's company serves")
         self.env["crm.segment.history"].init()
         self.env.invalidate_all()
 

@@ -8,6 +8,8 @@ from .test_access_matrix import EXPECTED, suite_models
 
 # models without a company: shared by every company on purpose
 WITHOUT_COMPANY = {"crm.profile.tag", "crm.pnl.action.rule"}
+# models whose company is the one of a required parent (field name), not stored again
+COMPANY_OF_PARENT = {"crm.segment.member": "segment_id"}
 # models whose rows without a company are shared by every company
 SHARED_WHEN_EMPTY = {"crm.typology.rule"}
 
@@ -41,7 +43,18 @@ class TestRecordRules(TransactionCase):
         models = suite_models(self.env)
         with_company = {m for m in models if "company_id" in self.env[m]._fields and self.env[m]._fields[
             "company_id"].store}
-        self.assertEqual(models - with_company, WITHOUT_COMPANY, "a model without company isolation")
+        self.assertEqual(models - with_company - set(COMPANY_OF_PARENT), WITHOUT_COMPANY,
+                         "a model without company isolation")
+        for model, parent in COMPANY_OF_PARENT.items():
+            with self.subTest(model=model):
+                self.assertEqual(self.env[model]._fields["company_id"].related, f"{parent}.company_id")
+                comodel = self.env[model]._fields[parent].comodel_name
+                parents = [self.env[comodel].create({"name": f"Rules {company.name}", "code": f"R{company.id}",
+                                                     "company_id": company.id})
+                           for company in (self.company_a, self.company_b)]
+                for mode in ("read", "write", "unlink"):
+                    visible = self._visible(self.user_a, model, mode, [{parent: p.id} for p in parents])
+                    self.assertEqual(visible, [True, False], "own company visible, the other one not")
         for model in sorted(with_company):
             for mode in ("read", "write", "unlink"):
                 with self.subTest(model=model, mode=mode):
