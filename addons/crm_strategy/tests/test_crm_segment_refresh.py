@@ -1,4 +1,8 @@
+from unittest.mock import patch
+
 from odoo.exceptions import ValidationError
+
+from ..tools.pg import local_settings
 
 from .common import CrmStrategyCase
 
@@ -59,6 +63,30 @@ class TestCrmSegmentRefresh(CrmStrategyCase):
         self.assertEqual(self.env["res.partner"].search([("crm_primary_segment_id", "=", self.buyers.id),
                                                          ("id", "in", (self.customer_big | self.customer_small).ids)]),
                          self.customer_big | self.customer_small)
+
+    def test_refresh_statement_runs_in_memory_and_puts_the_settings_back(self):
+        cr = self.env.cr
+        cr.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+        before = cr.fetchone()
+        seen = []
+        write = type(self.buyers)._write_memberships
+
+        def spy(segments, *args):
+            cr.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+            seen.append(cr.fetchone())
+            return write(segments, *args)
+
+        with patch.object(type(self.buyers), "_write_memberships", spy):
+            self.buyers.action_refresh_members()
+        self.assertEqual(seen, [("64MB", "off")])
+        cr.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+        self.assertEqual(cr.fetchone(), before, "the rest of the transaction keeps its settings")
+        self.assertEqual(self.buyers.member_count, 2)
+        with local_settings(cr, work_mem="8MB"):
+            cr.execute("SELECT current_setting('work_mem')")
+            self.assertEqual(cr.fetchone()[0], "8MB")
+        cr.execute("SELECT current_setting('work_mem')")
+        self.assertEqual(cr.fetchone()[0], before[0])
 
     def test_history_records_entries_and_exits(self):
         self.big.action_refresh_members()
