@@ -3,7 +3,6 @@ from unittest.mock import patch
 from odoo.exceptions import ValidationError
 
 from ..tools.pg import local_settings
-
 from .common import CrmStrategyCase
 
 
