@@ -53,9 +53,9 @@ class CrmCohortRetention(models.Model):
             "active_customers": cells.to_numpy(np.int64),
         })]
         cr.execute(SQL(
-            """SELECT DISTINCT ON (m.partner_id) m.partner_id, m.segment_id
-                 FROM crm_segment_member m JOIN crm_segment s ON s.id = m.segment_id
-                WHERE s.company_id = %s AND m.is_primary AND m.active ORDER BY m.partner_id, m.id""", company.id))
+            """SELECT DISTINCT ON (partner_id) partner_id, segment_id FROM (%s) m
+                WHERE company_id = %s AND is_primary ORDER BY partner_id, id""",
+            self.env["crm.segment.member"]._current_sql(), company.id))
         segment_of = pd.Series(dict(cr.fetchall()), dtype="float64")
         groups = pd.Series(partners).map(segment_of).fillna(0).astype(np.int64).to_numpy()
         curves, observed = cohorts.retention_by_group(partners, months, groups, int(months.max()))

@@ -537,10 +537,8 @@ class CrmCustomerMetrics(models.Model):
         cr.execute(SQL(
             """
             WITH acq AS (%(acquisition)s),
-                 seg AS (SELECT DISTINCT ON (sm.partner_id) sm.partner_id, sm.segment_id
-                           FROM crm_segment_member sm JOIN crm_segment ss ON ss.id = sm.segment_id
-                          WHERE ss.company_id = %(company)s AND sm.is_primary AND sm.active
-                       ORDER BY sm.partner_id, sm.id)
+                 seg AS (SELECT DISTINCT ON (partner_id) partner_id, segment_id FROM (%(members)s) sm
+                          WHERE company_id = %(company)s AND is_primary ORDER BY partner_id, id)
             INSERT INTO crm_customer_metrics AS m (
                 partner_id, company_id, segment_id, first_purchase_date, last_purchase_date, purchase_count,
                 revenue_total, margin_total, margin_rate, frequency, recency, age, monetary_value, recency_days,
@@ -584,6 +582,7 @@ class CrmCustomerMetrics(models.Model):
             acquisition=self._acquisition_documents_sql(company, settings),
             channel=self._acquisition_channel_sql(settings),
             company=company.id, epoch=EPOCH, model=model.id,
+            members=self.env["crm.segment.member"]._current_sql(),
         ))
         if full:
             cr.execute(SQL(

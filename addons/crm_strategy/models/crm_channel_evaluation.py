@@ -164,8 +164,7 @@ class CrmChannelEvaluation(models.Model):
             ), segments AS (
                 SELECT p.channel_id, COUNT(DISTINCT m.segment_id) AS segment_count
                   FROM per_partner p
-                  JOIN crm_segment_member m ON m.partner_id = p.partner_id AND m.active
-                  JOIN crm_segment s ON s.id = m.segment_id AND s.company_id = %(company)s
+                  JOIN (%(members)s) m ON m.partner_id = p.partner_id AND m.company_id = %(company)s
                  WHERE p.channel_id IS NOT NULL
               GROUP BY p.channel_id
             ), customer_months AS (
@@ -202,7 +201,7 @@ class CrmChannelEvaluation(models.Model):
              WHERE c.id IN %(channels)s
             """,
             company=company.id, key=str(company.id), date_from=date_from, date_to=date_to, first=first,
-            channels=tuple(channels.ids),
+            channels=tuple(channels.ids), members=self.env["crm.segment.member"]._current_sql(),
         ))
         result = {}
         for row in rows:

@@ -380,10 +380,11 @@ class CrmCustomerPnl(models.Model):
                    b.activity_count
               FROM base b
          LEFT JOIN admin a ON a.partner_id = b.partner_id AND a.month = b.month
-         LEFT JOIN (crm_segment_member m JOIN crm_segment ms ON ms.id = m.segment_id AND ms.company_id = %(company)s)
-                ON m.partner_id = b.partner_id AND m.is_primary AND m.active
+         LEFT JOIN (%(members)s) m ON m.partner_id = b.partner_id AND m.company_id = %(company)s
+                                       AND m.is_primary
             """,
             company=company.id, date_from=date_from, today=today, channel=channel_cte,
+            members=self.env["crm.segment.member"]._current_sql(),
             channel_missing=channel_sql is None,
         )
 

@@ -79,11 +79,12 @@ class CrmCustomerProfitability(models.Model):
                        NTILE(10) OVER w AS decile,
                        t.profit < 0 AS is_unprofitable
                   FROM totals t
-             LEFT JOIN (crm_segment_member m JOIN crm_segment ms ON ms.id = m.segment_id)
-                    ON m.partner_id = t.partner_id AND ms.company_id = t.company_id AND m.is_primary AND m.active
+             LEFT JOIN (%(members)s) m ON m.partner_id = t.partner_id AND m.company_id = t.company_id
+                                       AND m.is_primary
                 WINDOW w AS (PARTITION BY t.company_id ORDER BY t.profit DESC, t.partner_id)
             )
-            """
+            """,
+            members=self.env["crm.segment.member"]._current_sql(),
         ))
 
     def _compute_suggested_action(self):

@@ -40,19 +40,18 @@ class CrmSegmentProductAbc(models.Model):
         self.env.cr.execute(SQL(
             """
             WITH sales AS (
-                SELECT m.segment_id, s.company_id, aml.product_id,
+                SELECT m.segment_id, m.company_id, aml.product_id,
                        SUM(-aml.balance) AS revenue,
                        SUM(-aml.balance - aml.quantity
                            * COALESCE((pp.standard_price ->> am.company_id::text)::numeric, 0)
                            * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END) AS margin
-                  FROM crm_segment_member m
-                  JOIN crm_segment s ON s.id = m.segment_id
-                  JOIN account_move am ON am.commercial_partner_id = m.partner_id AND am.company_id = s.company_id
+                  FROM (%(members)s) m
+                  JOIN account_move am ON am.commercial_partner_id = m.partner_id AND am.company_id = m.company_id
                   JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
                   JOIN product_product pp ON pp.id = aml.product_id
-                 WHERE m.segment_id IN %(segments)s AND m.active AND am.state = 'posted'
+                 WHERE m.segment_id IN %(segments)s AND am.state = 'posted'
                    AND am.move_type IN ('out_invoice', 'out_refund')
-              GROUP BY m.segment_id, s.company_id, aml.product_id
+              GROUP BY m.segment_id, m.company_id, aml.product_id
             ), shares AS (
                 SELECT *,
                        GREATEST(revenue, 0) / NULLIF(SUM(GREATEST(revenue, 0)) OVER w_all, 0) AS rev_share,
@@ -82,5 +81,6 @@ class CrmSegmentProductAbc(models.Model):
               FROM ranked
             """,
             segments=tuple(segments.ids), a=threshold_a, b=threshold_b,
+            members=self.env["crm.segment.member"]._current_sql(),
         ))
         self.invalidate_model()

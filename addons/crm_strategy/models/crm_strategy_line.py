@@ -88,7 +88,7 @@ class CrmStrategyLine(models.Model):
                        -aml.balance - aml.quantity * COALESCE((pp.standard_price ->> am.company_id::text)::numeric, 0)
                            * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END AS margin
                   FROM line
-                  JOIN crm_segment_member m ON m.segment_id = line.segment_id AND m.active
+                  JOIN (%(members)s) m ON m.segment_id = line.segment_id
                   JOIN account_move am ON am.commercial_partner_id = m.partner_id AND am.company_id = line.company_id
                   JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
              LEFT JOIN product_product pp ON pp.id = aml.product_id
@@ -113,7 +113,7 @@ class CrmStrategyLine(models.Model):
               FROM per_partner
           GROUP BY line_id
             """,
-            ids=tuple(lines.ids),
+            ids=tuple(lines.ids), members=self.env["crm.segment.member"]._current_sql(),
         ))
         result = {}
         for line_id, revenue, margin, customers, before, retained, new in rows:

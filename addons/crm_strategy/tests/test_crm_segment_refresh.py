@@ -87,6 +87,15 @@ class TestCrmSegmentRefresh(CrmStrategyCase):
         cr.execute("SELECT current_setting('work_mem')")
         self.assertEqual(cr.fetchone()[0], before[0])
 
+    def test_moving_a_segment_to_another_company_moves_the_primary_flag(self):
+        (self.buyers | self.big).action_refresh_members()
+        buyers_membership = self.buyers.member_ids.filtered(lambda m: m.partner_id == self.customer_big)
+        self.assertFalse(buyers_membership.is_primary)
+        other = self.env["res.company"].create({"name": "Elsewhere"})
+        self.big.company_id = other
+        self.assertTrue(buyers_membership.is_primary, "the segment left for another company: Buyers is primary here")
+        self.assertEqual(self.big.member_ids.company_id, other, "a membership's company is its segment's")
+
     def test_history_records_entries_and_exits(self):
         self.big.action_refresh_members()
         self.assertEqual(self._history(self.big, self.customer_big), ["enter"])

@@ -49,6 +49,9 @@ class TestMigrations(TransactionCase):
                 (%(s)s, %(stays)s, %(c)s, 'enter', '2026-03-01'),
                 (%(s)s, %(went)s, %(c)s, 'enter', '2026-01-15'), (%(s)s, %(went)s, %(c)s, 'leave', '2026-04-01');
             ALTER TABLE crm_segment_member ADD COLUMN company_id INT;
+            -- as the profitability view of 19.0.1.1.0 did, a view reads the membership's company
+            DROP VIEW crm_customer_profitability;
+            CREATE VIEW crm_customer_profitability AS SELECT company_id FROM crm_segment_member;
             INSERT INTO crm_segment_member (segment_id, partner_id, company_id, date_joined, is_primary, active)
             VALUES (%(s)s, %(stays)s, %(c)s, '2026-03-01', TRUE, TRUE);
             """, s=segment.id, stays=stays.id, went=went.id, c=company))
@@ -56,6 +59,7 @@ class TestMigrations(TransactionCase):
         self.assertIsNone(table_kind(cr, "crm_segment_history"), "the table made room for the view")
         self.assertFalse(column_exists(cr, "crm_segment_member", "company_id"), "the segment's company serves")
         self.env["crm.segment.history"].init()
+        self.env["crm.customer.profitability"].init()
         self.env.invalidate_all()
 
         def events(partner):

@@ -159,15 +159,14 @@ class CrmChannelStrategyComparison(models.TransientModel):
                        aml.product_id, aml.quantity, -aml.balance AS revenue
                   FROM account_move_line aml
                   JOIN account_move am ON am.id = aml.move_id
-                  JOIN crm_segment_member m ON m.partner_id = am.commercial_partner_id AND m.active
-                  JOIN crm_segment s ON s.id = m.segment_id AND s.company_id = am.company_id
+                  JOIN (%(members)s) m ON m.partner_id = am.commercial_partner_id AND m.company_id = am.company_id
                  WHERE am.company_id = %(company)s AND am.state = 'posted' AND aml.display_type = 'product'
                    AND am.move_type IN ('out_invoice', 'out_refund')
                    AND am.invoice_date BETWEEN %(date_from)s AND %(date_to)s AND m.segment_id IN %(segments)s
             )
             """,
             company=self.company_id.id, date_from=self.date_from, date_to=self.date_to,
-            segments=tuple(segments.ids),
+            segments=tuple(segments.ids), members=self.env["crm.segment.member"]._current_sql(),
         )
         stats = {s.id: {"by_channel": {}} for s in segments}
         for segment_id, channel_id, customers, revenue in self.env.execute_query(SQL(
