@@ -79,6 +79,7 @@ class CrmClvModel(models.Model):
             fit.metrics_count = counts.get(fit, 0)
 
     def action_open_metrics(self):
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_analytics.crm_customer_metrics_action")
         action["domain"] = [("clv_model_id", "=", self.id)]

@@ -139,10 +139,12 @@ class CrmCustomerMetrics(models.Model):
 
     def action_refresh(self):
         """Button: full refresh of the selected companies, queued for the background job."""
+        self._check_refresh_access()
         return self._request_refresh(full=True)
 
     def action_refresh_incremental(self):
         """Button: recompute, in the background, only the customers whose documents changed since the last refresh."""
+        self._check_refresh_access()
         return self._request_refresh(full=False)
 
     def _request_refresh(self, full):

@@ -16,41 +16,50 @@ class ResConfigSettings(models.TransientModel):
     crm_analytics_source = fields.Selection(
         [("invoice", "Posted invoices"), ("order", "Confirmed orders")], string="Analytics source",
         config_parameter="crm_analytics.source", default="invoice",
-        help="Documents the customer metrics are computed from.")
+        help="Documents the customer metrics are computed from.", groups="base.group_system")
     crm_analytics_time_unit = fields.Selection(
         [("day", "Day"), ("week", "Week"), ("month", "Month")], string="Model time unit",
         config_parameter="crm_analytics.time_unit", default="week",
-        help="Unit of recency and customer age in the BG/NBD model.")
+        help="Unit of recency and customer age in the BG/NBD model.", groups="base.group_system")
     crm_analytics_horizon_months = fields.Integer(
-        string="CLV horizon (months)", config_parameter="crm_analytics.horizon_months", default=12)
+        string="CLV horizon (months)", config_parameter="crm_analytics.horizon_months", default=12,
+        groups="base.group_system")
     crm_analytics_discount_rate = fields.Float(
-        string="Annual discount rate (%)", config_parameter="crm_analytics.discount_rate", default=10.0)
+        string="Annual discount rate (%)", config_parameter="crm_analytics.discount_rate", default=10.0,
+        groups="base.group_system")
     crm_analytics_buy_days = fields.Integer(
-        string="Likelihood to buy within (days)", config_parameter="crm_analytics.buy_days", default=30)
+        string="Likelihood to buy within (days)", config_parameter="crm_analytics.buy_days", default=30,
+        groups="base.group_system")
     crm_analytics_holdout_months = fields.Integer(
-        string="Back-test holdout (months)", config_parameter="crm_analytics.holdout_months", default=6)
+        string="Back-test holdout (months)", config_parameter="crm_analytics.holdout_months", default=6,
+        groups="base.group_system")
     crm_analytics_channel_dimension = fields.Selection(
         [("channel", "Sales channel"), ("source", "UTM source"), ("medium", "UTM medium"), ("team", "Sales team")],
         string="Acquisition channel", config_parameter="crm_analytics.channel_dimension", default="channel",
         help="What names the channel a customer was acquired through: the channel of the first document "
              "(CRM > Strategy > Channels; its UTM source when no channel recognises it), its UTM source or medium, "
-             "or its sales team.")
+             "or its sales team.", groups="base.group_system")
     crm_analytics_forecast_months = fields.Integer(
-        string="Forecast horizon (months)", config_parameter="crm_analytics.forecast_months", default=6)
+        string="Forecast horizon (months)", config_parameter="crm_analytics.forecast_months", default=6,
+        groups="base.group_system")
     crm_analytics_backtest_months = fields.Integer(
-        string="Forecast back-test (months)", config_parameter="crm_analytics.backtest_months", default=12)
+        string="Forecast back-test (months)", config_parameter="crm_analytics.backtest_months", default=12,
+        groups="base.group_system")
     crm_analytics_rfm_bins = fields.Integer(
         string="RFM bins", config_parameter="crm_analytics.rfm_bins", default=rfm.BINS,
         help="Number of quantile bins of each RFM score (3 to 10; 5 gives the usual quintiles). The named RFM "
              "groups are read on a 5 x 5 grid, onto which other bins are rescaled. Changing it makes the next "
-             "refresh a full one.")
+             "refresh a full one.", groups="base.group_system")
     crm_analytics_refresh_active = fields.Boolean(
-        string="Scheduled refresh", help="Refresh the customer metrics, cohorts and forecast automatically.")
-    crm_analytics_refresh_interval = fields.Integer(string="Refresh every", default=1)
+        string="Scheduled refresh", help="Refresh the customer metrics, cohorts and forecast automatically.",
+        groups="base.group_system")
+    crm_analytics_refresh_interval = fields.Integer(string="Refresh every", default=1, groups="base.group_system")
     crm_analytics_refresh_interval_type = fields.Selection(
-        [("days", "Days"), ("weeks", "Weeks")], string="Refresh interval unit", default="days")
+        [("days", "Days"), ("weeks", "Weeks")], string="Refresh interval unit", default="days",
+        groups="base.group_system")
     crm_analytics_refresh_hour = fields.Float(
-        string="Refresh at", default=2.0, help="Hour of the day (your time zone) the scheduled refresh starts.")
+        string="Refresh at", default=2.0, help="Hour of the day (your time zone) the scheduled refresh starts.",
+        groups="base.group_system")
 
     @api.constrains("crm_analytics_rfm_bins", "crm_analytics_refresh_interval", "crm_analytics_refresh_hour")
     def _check_crm_analytics_schedule(self):
@@ -65,6 +74,7 @@ class ResConfigSettings(models.TransientModel):
 
     @api.model
     def get_values(self):
+        self.check_access("read")
         values = super().get_values()
         cron = self.env.ref(REFRESH_CRON, raise_if_not_found=False)
         if cron:
@@ -80,6 +90,7 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
+        self.check_access("write")
         super().set_values()
         cron = self.env.ref(REFRESH_CRON, raise_if_not_found=False)
         if not cron:

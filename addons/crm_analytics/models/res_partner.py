@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.crm_strategy.tools.access import USER_GROUP, check_group
 
 from ..lib import rfm
 
@@ -8,11 +9,15 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    crm_metrics_id = fields.Many2one("crm.customer.metrics", compute="_compute_crm_metrics", string="Analytics")
-    crm_clv = fields.Monetary(compute="_compute_crm_metrics", string="CLV", currency_field="crm_metrics_currency_id")
-    crm_metrics_currency_id = fields.Many2one("res.currency", compute="_compute_crm_metrics")
-    crm_p_alive = fields.Float(compute="_compute_crm_metrics", string="P(alive)")
-    crm_rfm_segment = fields.Selection(rfm.SEGMENTS, compute="_compute_crm_metrics", string="RFM Segment")
+    # The strategy team's figures: not for portal users nor for every employee.
+    crm_metrics_id = fields.Many2one("crm.customer.metrics", compute="_compute_crm_metrics", string="Analytics",
+                                     groups=USER_GROUP)
+    crm_clv = fields.Monetary(compute="_compute_crm_metrics", string="CLV", currency_field="crm_metrics_currency_id",
+                              groups=USER_GROUP)
+    crm_metrics_currency_id = fields.Many2one("res.currency", compute="_compute_crm_metrics", groups=USER_GROUP)
+    crm_p_alive = fields.Float(compute="_compute_crm_metrics", string="P(alive)", groups=USER_GROUP)
+    crm_rfm_segment = fields.Selection(rfm.SEGMENTS, compute="_compute_crm_metrics", string="RFM Segment",
+                                       groups=USER_GROUP)
 
     @api.depends_context("company")
     def _compute_crm_metrics(self):
@@ -30,6 +35,8 @@ class ResPartner(models.Model):
 
     def action_view_crm_metrics(self):
         """The metrics row of the customer in the current company, with its explanation."""
+        check_group(self.env, USER_GROUP)
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_analytics.crm_customer_metrics_action")
         if self.crm_metrics_id:

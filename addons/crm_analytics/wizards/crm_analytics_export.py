@@ -70,8 +70,9 @@ class CrmAnalyticsExport(models.TransientModel):
 
     def action_export(self):
         """Write the workbook onto the wizard and show it again with the download link."""
-        self.ensure_one()
+        self.check_access("write")
         self.env["crm.customer.metrics"].check_access("read")
+        self.ensure_one()
         with AnalyticsWorkbook() as book:
             rows = getattr(self, f"_export_{self.analysis}")(book)
         name = f"crm_{self.analysis}_{fields.Date.context_today(self)}.xlsx"

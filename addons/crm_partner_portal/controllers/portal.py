@@ -1,5 +1,4 @@
 import datetime
-import math
 from collections import defaultdict
 
 from odoo import fields, http
@@ -10,21 +9,29 @@ from odoo.fields import Domain
 from odoo.http import content_disposition, request
 
 from ..models import crm_supplier_forecast as forecast_module
+from ..models import crm_supplier_stock_offer as offer_module
 from ..models import purchase_order as purchase_module
+from .portal_input import (
+    SupplierInputError,
+    check_text,
+    clean_search,
+    parse_amount,
+    parse_date,
+    parse_days,
+    parse_id,
+    parse_quantity,
+    parse_token,
+)
 
 # Orders a vendor can see on the portal: the buyer has sent them (drafts are the buyer's business).
 VISIBLE_STATES = ("sent", "to approve", "purchase", "cancel")
 MAX_SPLITS = 3
 
 
-class SupplierInputError(Exception):
-    """Bad input from the vendor: answered with HTTP 400 and the message, nothing written."""
-
-
 class SupplierPortal(CustomerPortal):
     """The vendor's side of collaborative CRM. Reads go through the portal user's own access rights
-    (record rules isolate commercial partners); writes go through superuser only after the same
-    ownership check Odoo's portal uses (`_document_check_access`)."""
+    (record rules isolate commercial partners) or the document's access token; writes go through superuser
+    only for the vendor's own portal users (`_crm_write_refusal`): neither read access nor a token is enough."""
 
     # ------------------------------------------------------------------ helpers
     def _prepare_home_portal_values(self, counters):
@@ -44,46 +51,44 @@ class SupplierPortal(CustomerPortal):
 
     def _crm_supplier_attention_orders(self):
         """Open orders waiting for the vendor: not acknowledged, or with lines nobody answered."""
-        open_domain = self._crm_order_domain() & Domain("state", "in", ("sent", "purchase")) \
-            & Domain("locked", "=", False)
-        return request.env["purchase.order"].search(
-            open_domain & (Domain("acknowledged", "=", False)
-                           | Domain("order_line", "any", [("crm_supplier_commit_ids", "=", False),
-                                                          ("display_type", "=", False)])),
+        Order = request.env["purchase.order"]
+        visible = Order._search(self._crm_order_domain() & Domain("state", "in", ("sent", "purchase"))
+                                & Domain("locked", "=", False))
+        # the answers are read as superuser on the orders the user may see: an employee who reads purchase
+        # orders on this page may not read the commitments' fields
+        unanswered = Domain("order_line", "any", [("crm_supplier_commit_ids", "=", False),
+                                                  ("display_type", "=", False)])
+        waiting = Order.sudo().search(
+            Domain("id", "in", visible.subselect()) & (Domain("acknowledged", "=", False) | unanswered),
             order="date_order desc, id desc", limit=20)
+        return waiting.with_env(request.env)
 
     def _crm_order_check(self, order_id, access_token=None):
-        """The order as superuser, if the vendor may see it; NotFound otherwise (no hint it exists)."""
+        """The order as superuser, if the vendor may see it; NotFound otherwise (no hint it exists), also for an
+        id that is no int4 and a token that is no ASCII text (Odoo's lookup would fail on them with a 500)."""
+        order_id = parse_id(order_id)
+        if not order_id:
+            raise request.not_found()
         try:
-            order_sudo = self._document_check_access("purchase.order", order_id, access_token=access_token)
+            order_sudo = self._document_check_access("purchase.order", order_id, access_token=parse_token(access_token))
         except (AccessError, MissingError):
             raise request.not_found() from None
         if order_sudo.state not in VISIBLE_STATES:
             raise request.not_found()
         return order_sudo
 
-    def _crm_bad_request(self, message, page_name="supplier_error"):
+    def _crm_bad_request(self, message, page_name="supplier_error", status=400):
         values = self._prepare_portal_layout_values()
         values.update(page_name=page_name, error_message=message)
-        return request.render("crm_partner_portal.portal_supplier_error", values, status=400)
+        return request.render("crm_partner_portal.portal_supplier_error", values, status=status)
 
-    @staticmethod
-    def _crm_parse_quantity(raw):
-        try:
-            value = float(str(raw).strip().replace(",", "."))
-        except ValueError:
-            raise SupplierInputError(request.env._("“%(value)s” is not a quantity.", value=str(raw)[:40])) from None
-        if not math.isfinite(value) or value <= 0:
-            raise SupplierInputError(request.env._("A committed quantity must be a positive number."))
-        return value
-
-    @staticmethod
-    def _crm_parse_date(raw):
-        try:
-            return datetime.date.fromisoformat(str(raw).strip())
-        except ValueError:
-            raise SupplierInputError(
-                request.env._("“%(value)s” is not a date (expected YYYY-MM-DD).", value=str(raw)[:40])) from None
+    def _crm_write_refusal(self, partner):
+        """None when the user may write as the vendor ``partner`` (one of its portal users), otherwise the 403
+        page saying so. Every POST route asks this before changing anything."""
+        if request.env.user._crm_is_portal_vendor_of(partner):
+            return None
+        return self._crm_bad_request(
+            request.env._("Only the vendor's portal users can answer on the supplier portal."), status=403)
 
     # ------------------------------------------------------------------ pages
     @http.route("/my/supplier", type="http", auth="user", website=True, readonly=True)
@@ -129,11 +134,12 @@ class SupplierPortal(CustomerPortal):
         sortby = sortby if sortby in sortings else "date"
         filterby = filterby if filterby in filters else "all"
         domain = self._crm_order_domain() & filters[filterby]["domain"]
-        search = (search or "").strip()[:100]
+        search = clean_search(search)
         if search:
             domain &= Domain("name", "ilike", search)
         count = Order.search_count(domain)
-        pager = portal_pager(url="/my/supplier/orders", total=count, page=page, step=self._items_per_page,
+        pager = portal_pager(url="/my/supplier/orders", total=count, page=parse_id(page) or 1,
+                             step=self._items_per_page,
                              url_args={"sortby": sortby, "filterby": filterby, "search": search})
         orders = Order.search(domain, order=sortings[sortby]["order"], limit=self._items_per_page,
                               offset=pager["offset"])
@@ -151,8 +157,9 @@ class SupplierPortal(CustomerPortal):
     def portal_supplier_order(self, order_id, access_token=None, message=None, **kw):
         order_sudo = self._crm_order_check(order_id, access_token)
         values = self._get_page_view_values(
-            order_sudo, access_token, {"supplier_order": order_sudo, "page_name": "supplier_order",
+            order_sudo, parse_token(access_token), {"supplier_order": order_sudo, "page_name": "supplier_order",
                                        "can_edit": order_sudo._crm_supplier_can_edit(),
+                                       "can_write": request.env.user._crm_is_portal_vendor_of(order_sudo.partner_id),
                                        "max_splits": MAX_SPLITS, "message": message},
             "my_supplier_orders_history", False, **kw)
         return request.render("crm_partner_portal.portal_supplier_order", values)
@@ -160,8 +167,10 @@ class SupplierPortal(CustomerPortal):
     # ------------------------------------------------------------------ actions (POST only, CSRF checked)
     @http.route("/my/supplier/orders/<int:order_id>/acknowledge", type="http", auth="user", website=True,
                 methods=["POST"])
-    def portal_supplier_order_acknowledge(self, order_id, access_token=None, **kw):
-        order_sudo = self._crm_order_check(order_id, access_token)
+    def portal_supplier_order_acknowledge(self, order_id, **kw):
+        order_sudo = self._crm_order_check(order_id)
+        if refusal := self._crm_write_refusal(order_sudo.partner_id):
+            return refusal
         if not order_sudo._crm_supplier_can_edit():
             return self._crm_bad_request(request.env._("This order is locked, done or cancelled: it is read-only."))
         order_sudo.action_crm_supplier_acknowledge()
@@ -169,10 +178,12 @@ class SupplierPortal(CustomerPortal):
 
     @http.route("/my/supplier/orders/<int:order_id>/commit", type="http", auth="user", website=True,
                 methods=["POST"])
-    def portal_supplier_order_commit(self, order_id, access_token=None, **kw):
+    def portal_supplier_order_commit(self, order_id, **kw):
         """Form fields per line: qty-<line>-<n> / date-<line>-<n> (n < MAX_SPLITS, empty rows ignored),
         or reject-<line>=1 with reason-<line>. All or nothing: one bad value writes nothing."""
-        order_sudo = self._crm_order_check(order_id, access_token)
+        order_sudo = self._crm_order_check(order_id)
+        if refusal := self._crm_write_refusal(order_sudo.partner_id):
+            return refusal
         if not order_sudo._crm_supplier_can_edit():
             return self._crm_bad_request(request.env._("This order is locked, done or cancelled: it is read-only."))
         try:
@@ -188,9 +199,11 @@ class SupplierPortal(CustomerPortal):
 
     @http.route("/my/supplier/orders/<int:order_id>/bill", type="http", auth="user", website=True,
                 methods=["POST"])
-    def portal_supplier_order_bill(self, order_id, access_token=None, bill=None, **kw):
+    def portal_supplier_order_bill(self, order_id, bill=None, **kw):
         """Upload a PDF bill (10 MB at most): a draft vendor bill linked to the order, buyer notified."""
-        order_sudo = self._crm_order_check(order_id, access_token)
+        order_sudo = self._crm_order_check(order_id)
+        if refusal := self._crm_write_refusal(order_sudo.partner_id):
+            return refusal
         if not hasattr(bill, "read"):
             return self._crm_bad_request(request.env._("Choose a PDF file to upload."))
         content = bill.read(purchase_module.MAX_BILL_SIZE + 1)
@@ -220,12 +233,10 @@ class SupplierPortal(CustomerPortal):
         for line_key, data in rows.items():
             line = lines[line_key]
             if data.get("reject"):
-                reason = (data.get("reason") or "").strip()
+                reason = check_text((data.get("reason") or "").strip(), request.env._("reason"), 2000)
                 if not reason:
                     raise SupplierInputError(
                         request.env._("Give a reason to reject %(product)s.", product=line.name[:80]))
-                if len(reason) > 2000:
-                    raise SupplierInputError(request.env._("The reason is too long (2000 characters at most)."))
                 result[line] = [{"kind": "reject", "reason": reason, "quantity": 0.0}]
                 continue
             commits = []
@@ -235,8 +246,8 @@ class SupplierPortal(CustomerPortal):
                     continue
                 if not row.get("qty") or not row.get("date"):
                     raise SupplierInputError(request.env._("Each delivery needs a quantity and a date."))
-                commits.append({"kind": "commit", "quantity": self._crm_parse_quantity(row["qty"]),
-                                "date_commit": self._crm_parse_date(row["date"])})
+                commits.append({"kind": "commit", "quantity": parse_quantity(row["qty"]),
+                                "date_commit": parse_date(row["date"])})
             if commits:
                 result[line] = commits
         if not result:
@@ -250,8 +261,13 @@ class SupplierPortal(CustomerPortal):
 
     # ------------------------------------------------------------------ forecast
     def _crm_forecast_check(self, forecast_id, access_token=None):
+        """The forecast as superuser, if the vendor may see it; NotFound otherwise (see `_crm_order_check`)."""
+        forecast_id = parse_id(forecast_id)
+        if not forecast_id:
+            raise request.not_found()
         try:
-            return self._document_check_access("crm.supplier.forecast", forecast_id, access_token=access_token)
+            return self._document_check_access("crm.supplier.forecast", forecast_id,
+                                               access_token=parse_token(access_token))
         except (AccessError, MissingError):
             raise request.not_found() from None
 
@@ -299,24 +315,27 @@ class SupplierPortal(CustomerPortal):
     def portal_supplier_forecast(self, forecast_id=None, page=1, access_token=None, search=None, message=None, **kw):
         Forecast = request.env["crm.supplier.forecast"]
         versions = Forecast.search([("state", "in", ("published", "superseded"))], order="version desc", limit=20)
-        if forecast_id:
+        if forecast_id is not None:  # from the path or the query string: anything but an id of its own is a 404
             forecast_sudo = self._crm_forecast_check(forecast_id, access_token)
         else:
             forecast_sudo = versions.filtered(lambda f: f.state == "published")[:1].sudo()
         values = self._prepare_portal_layout_values()
         values.update({"page_name": "supplier_forecast", "forecast": forecast_sudo, "versions": versions,
-                       "message": message, "search": (search or "")[:100]})
+                       "message": message, "search": clean_search(search),
+                       "can_write": request.env.user._crm_is_portal_vendor_of(forecast_sudo.partner_id)})
         if forecast_sudo:
-            values.update(self._crm_forecast_grid(forecast_sudo, page=page, search=values["search"]))
-            values = self._get_page_view_values(forecast_sudo, access_token, values, "my_supplier_forecast_history",
-                                                False, **kw)
+            values.update(self._crm_forecast_grid(forecast_sudo, page=parse_id(page) or 1, search=values["search"]))
+            values = self._get_page_view_values(forecast_sudo, parse_token(access_token), values,
+                                                "my_supplier_forecast_history", False, **kw)
         return request.render("crm_partner_portal.portal_supplier_forecast", values)
 
     @http.route("/my/supplier/forecast/<int:forecast_id>/commit", type="http", auth="user", website=True,
                 methods=["POST"])
-    def portal_supplier_forecast_commit(self, forecast_id, access_token=None, **kw):
+    def portal_supplier_forecast_commit(self, forecast_id, **kw):
         """Fields commit-<line id> = quantity the vendor commits for that bucket (empty: unchanged)."""
-        forecast_sudo = self._crm_forecast_check(forecast_id, access_token)
+        forecast_sudo = self._crm_forecast_check(forecast_id)
+        if refusal := self._crm_write_refusal(forecast_sudo.partner_id):
+            return refusal
         if forecast_sudo.state != "published":
             return self._crm_bad_request(request.env._("This forecast was superseded: commit on the latest one."))
         lines = {str(line.id): line for line in forecast_sudo.line_ids}
@@ -331,7 +350,7 @@ class SupplierPortal(CustomerPortal):
                 raw = raw.strip()
                 if not raw:
                     continue
-                qty = self._crm_parse_quantity(raw) if raw not in ("0", "0.0") else 0.0
+                qty = parse_quantity(raw) if raw not in ("0", "0.0") else 0.0
                 updates[line] = qty
             if not updates:
                 raise SupplierInputError(request.env._("Nothing to commit: enter a quantity in a week."))
@@ -374,12 +393,15 @@ class SupplierPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         infos = self._crm_supplierinfos()
         offers = request.env["crm.supplier.stock.offer"].search([], limit=100)
-        values.update({"page_name": "supplier_stock", "supplierinfos": infos, "offers": offers, "message": message})
+        values.update({"page_name": "supplier_stock", "supplierinfos": infos, "offers": offers, "message": message,
+                       "can_write": request.env.user._crm_is_portal_vendor_of(request.env.user.partner_id)})
         return request.render("crm_partner_portal.portal_supplier_stock", values)
 
     @http.route("/my/supplier/stock", type="http", auth="user", website=True, methods=["POST"])
     def portal_supplier_stock_post(self, **kw):
         """Fields per pricelist line: qty-<id>, delay-<id>, minqty-<id>, price-<id>; empty rows are skipped."""
+        if refusal := self._crm_write_refusal(request.env.user.partner_id):
+            return refusal
         infos = {str(info.id): info for info in self._crm_supplierinfos()}
         rows = defaultdict(dict)
         try:
@@ -395,17 +417,14 @@ class SupplierPortal(CustomerPortal):
             for info_key, row in rows.items():
                 if "qty" not in row or "delay" not in row:
                     raise SupplierInputError(request.env._("Give at least the available quantity and the lead time."))
-                try:
-                    delay = int(row["delay"])
-                except ValueError:
-                    raise SupplierInputError(request.env._("The lead time is a whole number of days.")) from None
+                delay = parse_days(row["delay"], offer_module.MAX_DELAY_DAYS)
                 info = infos[info_key]
                 vals_list.append({
                     "supplierinfo_id": info.id, "partner_id": info.partner_id.commercial_partner_id.id,
                     "company_id": (info.company_id or request.env.company).id,
-                    "qty_available": self._crm_parse_amount(row["qty"]), "delay": delay,
-                    "min_qty": self._crm_parse_amount(row.get("minqty", "0")),
-                    "price": self._crm_parse_amount(row.get("price", "0")),
+                    "qty_available": parse_amount(row["qty"]), "delay": delay,
+                    "min_qty": parse_amount(row.get("minqty", "0")),
+                    "price": parse_amount(row.get("price", "0")),
                 })
             if not vals_list:
                 raise SupplierInputError(request.env._("Nothing to send: fill in a product's row."))
@@ -424,14 +443,3 @@ class SupplierPortal(CustomerPortal):
         except ValidationError as e:
             return self._crm_bad_request(e.args[0])
         return request.redirect("/my/supplier/stock?message=sent")
-
-    @staticmethod
-    def _crm_parse_amount(raw):
-        """A finite number ≥ 0 (zero allowed: no stock, no minimum, no price)."""
-        try:
-            value = float(str(raw).strip().replace(",", "."))
-        except ValueError:
-            raise SupplierInputError(request.env._("“%(value)s” is not a number.", value=str(raw)[:40])) from None
-        if not math.isfinite(value) or value < 0:
-            raise SupplierInputError(request.env._("Quantities and prices must be positive numbers."))
-        return value

@@ -1,3 +1,4 @@
+from . import account_move
 from . import crm_supplier_commit
 from . import crm_supplier_forecast
 from . import crm_supplier_forecast_line
@@ -7,3 +8,4 @@ from . import crm_supplier_webhook
 from . import crm_supplier_webhook_delivery
 from . import purchase_order
 from . import purchase_order_line
+from . import res_users

@@ -86,6 +86,7 @@ class CrmSupplierCommit(models.Model):
     def action_accept(self):
         """Move the accepted commits into the lines' planned dates (the latest date of a split: the day
         the whole committed quantity is there) and close the buyer's review activity."""
+        self.check_access("write")
         todo = self.filtered(lambda c: c.state == "proposed")
         if not todo:
             raise UserError(self.env._("There is no proposed commitment to accept."))

@@ -70,6 +70,7 @@ class CrmSupplierForecast(models.Model):
 
     def action_publish(self):
         """Compute the lines from live data and publish: the previous published version is superseded."""
+        self.check_access("write")
         for forecast in self:
             if forecast.state != "draft":
                 raise UserError(self.env._("Only a draft forecast can be published."))

@@ -55,6 +55,8 @@ class CrmSupplierStockOffer(models.Model):
     def action_approve(self):
         """Write the offer into the vendor pricelist line, keeping the previous values on the offer. Runs
         with the user's rights: only who may edit vendor pricelists (purchase managers) can approve."""
+        self.check_access("write")
+        self.env["product.supplierinfo"].check_access("write")
         for offer in self:
             if offer.state != "proposed":
                 raise UserError(self.env._("Only a proposed offer can be approved."))
@@ -71,5 +73,6 @@ class CrmSupplierStockOffer(models.Model):
         return True
 
     def action_refuse(self):
+        self.check_access("write")
         self.filtered(lambda o: o.state == "proposed").state = "refused"
         return True

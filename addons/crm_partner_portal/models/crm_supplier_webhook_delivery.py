@@ -5,14 +5,15 @@ import logging
 import time
 from datetime import timedelta
 
-import requests
-
 from odoo import fields, models
 
+from ..tools import safe_http
 from .crm_supplier_webhook import EVENTS, MAX_CONSECUTIVE_FAILURES
 
 _logger = logging.getLogger(__name__)
-TIMEOUT = 10
+TIMEOUT = 10  # seconds for the whole request: resolve, connect, TLS, send, read
+MAX_RESPONSE_BYTES = 64 * 1024  # read no further: the answer is only logged
+SNIPPET_CHARS = 500
 MAX_ATTEMPTS = 6
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)
 
@@ -20,6 +21,26 @@ BACKOFF_MINUTES = (1, 5, 15, 60, 240)
 def sign(secret, timestamp, body):
     """HMAC-SHA256 of "<timestamp>.<body>": the receiver recomputes it with the shared secret."""
     return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+def snippet(body, limit=SNIPPET_CHARS):
+    """The start of a response as one line of printable text (control characters and newlines escaped), so
+    that an endpoint cannot forge log lines or terminal sequences in what we store."""
+    text = body[:limit * 4].decode("utf-8", "replace")  # a character takes at most 4 bytes
+    escaped = "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+                      for char in text[:limit])
+    cut = len(escaped) > limit or len(text) > limit or len(body) > limit * 4
+    return escaped[:limit] + ("…" if cut else "")
+
+
+# What the delivery log may say about a failure: a category, never an address or an exception text.
+FAILURES = {
+    "refused": "refused: destination not allowed",
+    "timeout": "error: timed out",
+    "connection": "error: connection failed",
+    "tls": "error: TLS handshake or certificate failed",
+    "protocol": "error: invalid HTTP response",
+}
 
 
 class CrmSupplierWebhookDelivery(models.Model):
@@ -42,6 +63,7 @@ class CrmSupplierWebhookDelivery(models.Model):
     next_attempt = fields.Datetime(default=fields.Datetime.now, index=True)
     last_status = fields.Integer("Last HTTP Status", readonly=True)
     log = fields.Text(readonly=True, help="One line per attempt: time, status or error.")
+    response_snippet = fields.Text(readonly=True, help="Start of the endpoint's last answer, escaped and cut.")
     date_done = fields.Datetime(readonly=True)
 
     def _crm_body(self):
@@ -63,15 +85,28 @@ class CrmSupplierWebhookDelivery(models.Model):
             "X-Crm-Signature": "sha256=" + sign(hook.secret, timestamp, body),
         }
         now = fields.Datetime.now()
+        status, snip, outcome = 0, False, None
         try:
-            response = requests.post(hook.url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False)
-            status, error = response.status_code, None
-        except requests.RequestException as e:
-            status, error = 0, type(e).__name__
+            response = safe_http.post(hook.url, body, headers, allowlist=hook._crm_allowlist(), timeout=TIMEOUT,
+                                      max_bytes=MAX_RESPONSE_BYTES)
+        except safe_http.UnsafeDestination as refusal:
+            # DNS or the allowlist changed since the URL was saved: nothing was sent
+            _logger.info("Webhook %s: delivery %s refused (%s)", hook.id, self.id, refusal.reason)
+            outcome = FAILURES["refused"]
+        except safe_http.DeliveryError as error:
+            outcome = FAILURES[error.kind]
+        else:
+            status, snip = response.status, snippet(response.body)
+            outcome = f"HTTP {status}"
+            if 300 <= status < 400:
+                outcome += ", redirect not followed"
+            if response.truncated:
+                outcome += f", response cut at {MAX_RESPONSE_BYTES // 1024} KB"
         ok = 200 <= status < 300
         attempts = self.attempt_count + 1
-        line = f"{now} attempt {attempts}: " + (f"HTTP {status}" if status else f"error {error}")
-        vals = {"attempt_count": attempts, "last_status": status, "log": ((self.log or "") + line + "\n")[-4000:]}
+        line = f"{now} attempt {attempts}: {outcome}"
+        vals = {"attempt_count": attempts, "last_status": status, "response_snippet": snip,
+                "log": ((self.log or "") + line + "\n")[-4000:]}
         if ok:
             vals.update(state="done", date_done=now)
             hook.failure_count = 0
@@ -105,5 +140,7 @@ class CrmSupplierWebhookDelivery(models.Model):
         return True
 
     def action_retry(self):
+        """Button of purchase managers: send a failed delivery again at the next cron run."""
+        self.check_access("write")
         self.write({"state": "pending", "next_attempt": fields.Datetime.now()})
         return True

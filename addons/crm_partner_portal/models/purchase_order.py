@@ -1,7 +1,14 @@
+import hashlib
+
 from odoo import Command, api, fields, models
+from odoo.addons.crm_strategy.tools.access import check_group
 from odoo.exceptions import UserError, ValidationError
 
 MAX_BILL_SIZE = 10 * 1024 * 1024
+# Bills a vendor may upload for one order: a few partial bills and corrections, not a flood of drafts.
+MAX_BILLS_PER_ORDER = 10
+# Who sees the vendor's answers on an order: buyers, and the vendor on the portal (as crm.supplier.commit).
+COMMIT_READERS = "purchase.group_purchase_user,base.group_portal"
 
 
 class PurchaseOrder(models.Model):
@@ -9,11 +16,15 @@ class PurchaseOrder(models.Model):
 
     _inherit = "purchase.order"
 
-    crm_supplier_commit_ids = fields.One2many("crm.supplier.commit", "order_id", string="Supplier Commitments")
+    crm_supplier_commit_ids = fields.One2many("crm.supplier.commit", "order_id", string="Supplier Commitments",
+                                              groups=COMMIT_READERS)
     crm_supplier_ack_date = fields.Datetime(
-        "Acknowledged On", copy=False, readonly=True, help="When the vendor acknowledged the order on the portal.")
-    crm_commit_pending_count = fields.Integer(compute="_compute_crm_commit_counts", string="Proposed Commitments")
-    crm_commit_discrepancy_count = fields.Integer(compute="_compute_crm_commit_counts", string="Discrepancies")
+        "Acknowledged On", copy=False, readonly=True, groups=COMMIT_READERS,
+        help="When the vendor acknowledged the order on the portal.")
+    crm_commit_pending_count = fields.Integer(compute="_compute_crm_commit_counts", string="Proposed Commitments",
+                                              groups=COMMIT_READERS)
+    crm_commit_discrepancy_count = fields.Integer(compute="_compute_crm_commit_counts", string="Discrepancies",
+                                                  groups=COMMIT_READERS)
 
     @api.depends("crm_supplier_commit_ids.state", "crm_supplier_commit_ids.is_discrepancy")
     def _compute_crm_commit_counts(self):
@@ -61,6 +72,7 @@ class PurchaseOrder(models.Model):
 
     def action_crm_supplier_acknowledge(self):
         """Called by the portal (as superuser, after the ownership check)."""
+        self.check_access("write")
         for order in self:
             if not order._crm_supplier_can_edit():
                 raise UserError(self.env._("Order %(name)s is read-only.", name=order.name))
@@ -104,7 +116,8 @@ class PurchaseOrder(models.Model):
 
     def _crm_supplier_upload_bill(self, filename, content, author):
         """A draft vendor bill for what is left to bill on the order, with the vendor's PDF attached;
-        the buyer gets an activity on it. Called as superuser after the ownership check."""
+        the buyer gets an activity on it. Called as superuser after the ownership check. A file already
+        uploaded for the order (same SHA-256) and more than MAX_BILLS_PER_ORDER bills are refused."""
         self.ensure_one()
         if self.state != "purchase":
             raise UserError(self.env._("Bills can be uploaded on confirmed purchase orders only."))
@@ -112,6 +125,14 @@ class PurchaseOrder(models.Model):
             raise ValidationError(self.env._("The file must be a PDF of at most 10 MB."))
         if not content.startswith(b"%PDF-") or not (filename or "").lower().endswith(".pdf"):
             raise ValidationError(self.env._("Only PDF files are accepted."))
+        digest = hashlib.sha256(content).hexdigest()
+        uploaded = self.env["account.move"].search([("crm_supplier_order_id", "=", self.id)])
+        if digest in uploaded.mapped("crm_supplier_bill_sha256"):
+            raise ValidationError(self.env._("This file was already uploaded for %(order)s.", order=self.name))
+        if len(uploaded) >= MAX_BILLS_PER_ORDER:
+            raise ValidationError(self.env._(
+                "%(count)s bills were already uploaded for %(order)s: ask the buyer before sending another one.",
+                count=MAX_BILLS_PER_ORDER, order=self.name))
         invoice_vals = self._prepare_invoice()
         lines = []
         for line in self.order_line.filtered(lambda ln: not ln.display_type):
@@ -119,7 +140,7 @@ class PurchaseOrder(models.Model):
             if not vals["quantity"]:
                 vals["quantity"] = max(line.product_qty - line.qty_invoiced, 0.0)
             lines.append(Command.create(vals))
-        invoice_vals["invoice_line_ids"] = lines
+        invoice_vals.update(invoice_line_ids=lines, crm_supplier_order_id=self.id, crm_supplier_bill_sha256=digest)
         bill = self.env["account.move"].with_company(self.company_id).with_context(
             default_move_type="in_invoice").create(invoice_vals)
         attachment = self.env["ir.attachment"].create({
@@ -138,9 +159,12 @@ class PurchaseOrder(models.Model):
 
     def action_crm_accept_supplier_commits(self):
         """Buyer: accept every proposed commitment of the order into the planned dates."""
+        self.check_access("write")
         return self.crm_supplier_commit_ids.filtered(lambda c: c.state == "proposed").action_accept()
 
     def action_crm_view_commits(self):
+        check_group(self.env, "purchase.group_purchase_user")
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_partner_portal.action_crm_supplier_commit")
         action["domain"] = [("order_id", "=", self.id)]

@@ -1,19 +1,22 @@
 from odoo import api, fields, models
 
+from .purchase_order import COMMIT_READERS
+
 
 class PurchaseOrderLine(models.Model):
     """The vendor's commitments per line, summed for the requested-vs-committed comparison."""
 
     _inherit = "purchase.order.line"
 
-    crm_supplier_commit_ids = fields.One2many("crm.supplier.commit", "order_line_id", string="Supplier Commitments")
+    crm_supplier_commit_ids = fields.One2many("crm.supplier.commit", "order_line_id", string="Supplier Commitments",
+                                              groups=COMMIT_READERS)
     crm_qty_committed = fields.Float(
-        "Committed Qty", compute="_compute_crm_commitment", digits="Product Unit",
+        "Committed Qty", compute="_compute_crm_commitment", digits="Product Unit", groups=COMMIT_READERS,
         help="Quantity the vendor committed (proposed or accepted commitments).")
-    crm_date_committed = fields.Date("Committed Date", compute="_compute_crm_commitment")
+    crm_date_committed = fields.Date("Committed Date", compute="_compute_crm_commitment", groups=COMMIT_READERS)
     crm_commit_status = fields.Selection(
         [("none", "No answer"), ("ok", "As requested"), ("discrepancy", "Discrepancy"), ("rejected", "Rejected")],
-        compute="_compute_crm_commitment", string="Vendor Answer")
+        compute="_compute_crm_commitment", string="Vendor Answer", groups=COMMIT_READERS)
 
     @api.depends("crm_supplier_commit_ids.state", "crm_supplier_commit_ids.quantity",
                  "crm_supplier_commit_ids.date_commit", "crm_supplier_commit_ids.is_discrepancy")

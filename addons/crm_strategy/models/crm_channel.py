@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..tools.access import MANAGER_GROUP, check_group
 from ..tools.limits import MAX_AMOUNT, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
 
 CHANNEL_TYPES = [
@@ -174,6 +175,8 @@ class CrmChannel(models.Model):
 
     def action_assign_channels(self):
         """Recompute the channel of every confirmed order and customer invoice of these companies."""
+        check_group(self.env, MANAGER_GROUP)
+        self.check_access("read")
         self._assign_channels(self.company_id or self.env.companies)
         return {"type": "ir.actions.client", "tag": "display_notification", "params": {
             "type": "success", "message": self.env._("Channels assigned to orders and invoices.")}}
@@ -265,11 +268,13 @@ class CrmChannel(models.Model):
 
     # --- figures ----------------------------------------------------------------------
     def action_view_orders(self):
+        self.check_access("read")
         self.ensure_one()
         return {"type": "ir.actions.act_window", "name": self.env._("Orders of %s", self.name),
                 "res_model": "sale.order", "view_mode": "list,form", "domain": [("channel_id", "=", self.id)]}
 
     def action_view_evaluations(self):
+        self.check_access("read")
         self.ensure_one()
         return {"type": "ir.actions.act_window", "name": self.env._("Scorecard of %s", self.name),
                 "res_model": "crm.channel.evaluation", "view_mode": "list,graph,pivot,form",

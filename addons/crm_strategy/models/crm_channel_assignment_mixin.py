@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 OVERRIDE_GROUP = "crm_strategy.group_crm_strategy_manager"
+# Who reads a document's channel: those who may read the channels themselves (see ir.model.access.csv).
+CHANNEL_READERS = "crm_strategy.group_crm_strategy_user,sales_team.group_sale_salesman,account.group_account_invoice"
 
 
 class CrmChannelAssignmentMixin(models.AbstractModel):
@@ -13,10 +15,10 @@ class CrmChannelAssignmentMixin(models.AbstractModel):
 
     channel_id = fields.Many2one(
         "crm.channel", string="Sales Channel", compute="_compute_channel_id", store=True, readonly=False,
-        index="btree_not_null", copy=False, ondelete="set null", check_company=True,
+        index="btree_not_null", copy=False, ondelete="set null", check_company=True, groups=CHANNEL_READERS,
         help="Recognised by the channel rules, in their priority order, unless set by hand.")
     channel_override = fields.Boolean(
-        string="Channel Set by Hand", copy=False,
+        string="Channel Set by Hand", copy=False, groups=CHANNEL_READERS,
         help="The channel was chosen by a user: the channel rules no longer change it.")
 
     def _check_channel_override_rights(self, vals):

@@ -340,10 +340,10 @@ class CrmChannelEvaluation(models.Model):
         return " ".join(parts)
 
     # --- actions ---------------------------------------------------------------------------
-    @api.model
     def action_evaluate(self):
-        """Evaluate the last twelve months of the current companies."""
-        self.check_access("create")
+        """List header button (called with the selected ids, which it ignores): evaluate the last twelve
+        months of the current companies."""
+        self.browse().check_access("create")
         self._evaluate_period()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
@@ -353,6 +353,7 @@ class CrmChannelEvaluation(models.Model):
 
     def action_export_xlsx(self):
         """The scorecard (selected rows or all) as a formatted, formula-safe workbook."""
+        self.check_access("read")
         records = self or self.search([("company_id", "in", self.env.companies.ids)])
         columns = [
             ("From", "date"), ("To", "date"), ("Rank", "int"), ("Channel", "text"), ("Type", "text"),

@@ -51,6 +51,7 @@ class CrmChannelStrategy(models.Model):
 
     def action_fill_matrix(self):
         """Add a 'none' cell for every active segment x channel of the company not in the matrix yet."""
+        self.check_access("write")
         Line = self.env["crm.channel.strategy.line"]
         vals_list = []
         for strategy in self:
@@ -65,6 +66,7 @@ class CrmChannelStrategy(models.Model):
 
     def action_view_matrix_pivot(self):
         """The cells as a pivot: segments in rows, channels and roles in columns."""
+        self.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window", "name": self.env._("Matrix of %s", self.name),
@@ -74,6 +76,7 @@ class CrmChannelStrategy(models.Model):
 
     def action_compare(self):
         """Open the comparison with this scenario as the new one."""
+        self.check_access("read")
         self.ensure_one()
         old = self.search([("company_id", "=", self.company_id.id), ("id", "!=", self.id)], limit=1)
         return {

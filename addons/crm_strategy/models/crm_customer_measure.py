@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.access import MANAGER_GROUP, check_group
 from .res_partner import MEASURE_FIELDS
 
 
@@ -43,8 +44,9 @@ class CrmCustomerMeasure(models.Model):
         "UNIQUE(partner_id, company_id)", "One measure row per customer and company."
     )
 
-    @api.model
     def action_refresh(self):
+        """List header button (called with the selected ids, which it ignores): every customer is refreshed."""
+        check_group(self.env, MANAGER_GROUP)
         self._refresh_measures()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 

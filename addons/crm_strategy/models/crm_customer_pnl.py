@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 
+from ..tools.access import MANAGER_GROUP, check_group
 from ..tools.locks import try_lock
 from ..tools.xlsx import build_workbook
 
@@ -76,8 +77,9 @@ class CrmCustomerPnl(models.Model):
     )
 
     # --- refresh ------------------------------------------------------------
-    @api.model
     def action_refresh(self):
+        """List header button (called with the selected ids, which it ignores): every month is rebuilt."""
+        check_group(self.env, MANAGER_GROUP)
         self._refresh_pnl(self.env.companies)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
@@ -402,6 +404,7 @@ class CrmCustomerPnl(models.Model):
 
     def action_view_invoice_lines(self):
         """Gross revenue, reductions, discounts, allowances and net revenue come from these lines."""
+        self.check_access("read")
         start, end = self._month_bounds()
         return self._drill(self.env._("Invoice lines"), "account.move.line", [
             ("move_id.commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
@@ -412,6 +415,7 @@ class CrmCustomerPnl(models.Model):
 
     def action_view_cost_lines(self):
         """The COGS journal items behind the product cost."""
+        self.check_access("read")
         start, end = self._month_bounds()
         return self._drill(self.env._("Cost of goods sold"), "account.move.line", [
             ("move_id.commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
@@ -420,6 +424,7 @@ class CrmCustomerPnl(models.Model):
         ], "list")
 
     def action_view_orders(self):
+        self.check_access("read")
         start, end = self._month_bounds()
         return self._drill(self.env._("Quotations and orders"), "sale.order", [*self._partner_domain("partner_id"),
             ("company_id", "=", self.company_id.id), ("create_date", ">=", start),
@@ -427,6 +432,7 @@ class CrmCustomerPnl(models.Model):
         ])
 
     def action_view_pickings(self):
+        self.check_access("read")
         start, end = self._month_bounds()
         return self._drill(self.env._("Deliveries and returns"), "stock.picking", [*self._partner_domain("partner_id"),
             ("company_id", "=", self.company_id.id), ("state", "=", "done"), ("date_done", ">=", start),
@@ -434,6 +440,7 @@ class CrmCustomerPnl(models.Model):
         ])
 
     def action_view_invoices(self):
+        self.check_access("read")
         start, end = self._month_bounds()
         return self._drill(self.env._("Invoices and credit notes"), "account.move", [
             ("commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
@@ -442,6 +449,7 @@ class CrmCustomerPnl(models.Model):
         ])
 
     def action_view_activities(self):
+        self.check_access("read")
         start, end = self._month_bounds()
         partners = self.env["res.partner"].search([("id", "child_of", self.partner_id.id)])
         orders = self.env["sale.order"].search([("partner_id", "in", partners.ids)])
@@ -488,6 +496,7 @@ class CrmCustomerPnl(models.Model):
     # --- export ---------------------------------------------------------------
     def action_export_xlsx(self):
         """The selected rows (or all visible ones) as a formatted workbook, downloaded at once."""
+        self.check_access("read")
         records = self or self.search([("company_id", "in", self.env.companies.ids)])
         columns = [
             ("Month", "date"), ("Customer", "text"), ("Primary segment", "text"),

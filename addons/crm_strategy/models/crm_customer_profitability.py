@@ -106,6 +106,7 @@ class CrmCustomerProfitability(models.Model):
             record.waterfall_html = Pnl._waterfall_html(totals, record.currency_id)
 
     def action_view_pnl(self):
+        self.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

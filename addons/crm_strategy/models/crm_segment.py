@@ -131,7 +131,9 @@ class CrmSegment(models.Model):
             segment.member_count = counts.get(segment._origin, 0)
 
     def action_refresh_members(self):
-        """Recompute the members of these segments from their rules (button and cron)."""
+        """Recompute the members of these segments from their rules (button and cron): for those who may edit
+        the segments (owners, advisors, managers)."""
+        self.check_access("write")
         self._refresh_members()
         return True
 
@@ -348,6 +350,7 @@ class CrmSegment(models.Model):
             segment.pnl_waterfall_html = Pnl._waterfall_html(values, segment.company_id.currency_id)
 
     def action_view_pnl(self):
+        self.check_access("read")
         self.ensure_one()
         members = self.env["crm.segment.member"].search([("segment_id", "=", self.id), ("active", "=", True)])
         return {
@@ -359,6 +362,7 @@ class CrmSegment(models.Model):
         }
 
     def action_view_members(self):
+        self.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -370,6 +374,7 @@ class CrmSegment(models.Model):
         }
 
     def action_view_history(self):
+        self.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

@@ -69,12 +69,15 @@ class CrmStrategy(models.Model):
             strategy.status = min(statuses, key=rank.get) if statuses else False
 
     def action_activate(self):
+        self.check_access("write")
         self.write({"state": "active"})
 
     def action_close(self):
+        self.check_access("write")
         self.write({"state": "closed"})
 
     def action_reset_draft(self):
+        self.check_access("write")
         self.write({"state": "draft"})
 
     # --- the processes of the framework -------------------------------------

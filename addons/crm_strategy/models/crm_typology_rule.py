@@ -44,6 +44,7 @@ class CrmTypologyRule(models.Model):
         Measure.invalidate_model(["typology_id"])
 
     def action_view_customers(self):
+        self.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

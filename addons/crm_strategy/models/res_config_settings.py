@@ -8,10 +8,12 @@ class ResConfigSettings(models.TransientModel):
     crm_strategy_abc_threshold_a = fields.Float(
         string="Class A up to (%)", config_parameter="crm_strategy.abc_threshold_a", default=80.0,
         help="Products making the first share of a segment's revenue (or margin) are class A.",
+        groups="base.group_system",
     )
     crm_strategy_abc_threshold_b = fields.Float(
         string="Class B up to (%)", config_parameter="crm_strategy.abc_threshold_b", default=95.0,
         help="The next products up to this cumulative share are class B; the rest are C.",
+        groups="base.group_system",
     )
 
     @api.constrains("crm_strategy_abc_threshold_a", "crm_strategy_abc_threshold_b")

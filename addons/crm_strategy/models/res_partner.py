@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..tools.access import USER_GROUP, check_field_read
+
 # Measures exposed on the partner for the current company, searchable so that
 # segment rules written on res.partner can use them.
 MEASURE_FIELDS = {
@@ -44,64 +46,71 @@ def _empty_value_matches(field, operator, value):
     return {"<": empty < value, "<=": empty <= value, ">": empty > value, ">=": empty >= value}[operator]
 
 
-def _measure_search(source):
+def _measure_search(field_name):
     def search(self, operator, value):
-        return self._search_crm_measure_field(source, operator, value)
+        check_field_read(self, field_name)
+        return self._search_crm_measure_field(MEASURE_FIELDS[field_name], operator, value)
     return search
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Every field below is the strategy team's: customer economics and personal profile are not for portal
+    # users nor for every employee (groups also keep the computes from running for them).
     # --- demographic profile ------------------------------------------------
-    crm_birth_year = fields.Integer(string="Birth Year")
-    crm_age_band = fields.Selection(AGE_BANDS, string="Age Band", compute="_compute_crm_age_band", store=True,
-                                    readonly=False, help="Computed from the birth year when known.")
-    crm_income_band = fields.Selection(INCOME_BANDS, string="Income Band")
-    crm_education = fields.Selection(EDUCATION_LEVELS, string="Education")
-    crm_size_band = fields.Selection(SIZE_BANDS, string="Company Size")
-    crm_revenue_band = fields.Selection(REVENUE_BANDS, string="Company Revenue")
+    crm_birth_year = fields.Integer(string="Birth Year", groups=USER_GROUP, copy=False)
+    crm_age_band = fields.Selection(
+        AGE_BANDS, string="Age Band", compute="_compute_crm_age_band", store=True, readonly=False,
+        groups=USER_GROUP, copy=False, help="Computed from the birth year when known.")
+    crm_income_band = fields.Selection(INCOME_BANDS, string="Income Band", groups=USER_GROUP, copy=False)
+    crm_education = fields.Selection(EDUCATION_LEVELS, string="Education", groups=USER_GROUP, copy=False)
+    crm_size_band = fields.Selection(SIZE_BANDS, string="Company Size", groups=USER_GROUP, copy=False)
+    crm_revenue_band = fields.Selection(REVENUE_BANDS, string="Company Revenue", groups=USER_GROUP, copy=False)
     # --- psychographic profile ----------------------------------------------
     crm_profile_tag_ids = fields.Many2many(
         "crm.profile.tag", "crm_profile_tag_res_partner_rel", "partner_id", "tag_id",
-        string="Interests, Values and Lifestyle",
+        string="Interests, Values and Lifestyle", groups=USER_GROUP, copy=False,
     )
 
     # --- behavioural measures (current company) -----------------------------
-    crm_measure_ids = fields.One2many("crm.customer.measure", "partner_id", string="Customer Measures")
+    crm_measure_ids = fields.One2many("crm.customer.measure", "partner_id", string="Customer Measures",
+                                      groups=USER_GROUP)
     crm_first_order_date = fields.Date("First Order", compute="_compute_crm_measures",
-                                       search="_search_crm_first_order_date")
+                                       search="_search_crm_first_order_date", groups=USER_GROUP)
     crm_last_order_date = fields.Date("Last Order", compute="_compute_crm_measures",
-                                      search="_search_crm_last_order_date")
-    crm_order_count = fields.Integer("Orders", compute="_compute_crm_measures", search="_search_crm_order_count")
+                                      search="_search_crm_last_order_date", groups=USER_GROUP)
+    crm_order_count = fields.Integer("Orders", compute="_compute_crm_measures", search="_search_crm_order_count",
+                                     groups=USER_GROUP)
     crm_revenue_12m = fields.Float("Revenue (12 months)", compute="_compute_crm_measures",
-                                   search="_search_crm_revenue_12m")
+                                   search="_search_crm_revenue_12m", groups=USER_GROUP)
     crm_revenue_total = fields.Float("Revenue (lifetime)", compute="_compute_crm_measures",
-                                     search="_search_crm_revenue_total")
+                                     search="_search_crm_revenue_total", groups=USER_GROUP)
     crm_margin_12m = fields.Float("Margin (12 months)", compute="_compute_crm_measures",
-                                  search="_search_crm_margin_12m")
+                                  search="_search_crm_margin_12m", groups=USER_GROUP)
     crm_margin_total = fields.Float("Margin (lifetime)", compute="_compute_crm_measures",
-                                    search="_search_crm_margin_total")
+                                    search="_search_crm_margin_total", groups=USER_GROUP)
     crm_average_order_value = fields.Float("Average Order Value", compute="_compute_crm_measures",
-                                           search="_search_crm_average_order_value")
+                                           search="_search_crm_average_order_value", groups=USER_GROUP)
     crm_discount_share = fields.Float("Discount Share (%)", compute="_compute_crm_measures",
-                                      search="_search_crm_discount_share")
+                                      search="_search_crm_discount_share", groups=USER_GROUP)
     crm_days_since_last_order = fields.Integer("Days Since Last Order", compute="_compute_crm_measures",
-                                               search="_search_crm_days_since_last_order")
+                                               search="_search_crm_days_since_last_order", groups=USER_GROUP)
     crm_typology_id = fields.Many2one("crm.typology.rule", string="Typology", compute="_compute_crm_measures",
-                                      search="_search_crm_typology_id")
+                                      search="_search_crm_typology_id", groups=USER_GROUP)
 
     # --- segments -----------------------------------------------------------
-    crm_segment_member_ids = fields.One2many("crm.segment.member", "partner_id", string="Segment Memberships")
+    crm_segment_member_ids = fields.One2many("crm.segment.member", "partner_id", string="Segment Memberships",
+                                             groups=USER_GROUP)
     crm_primary_segment_id = fields.Many2one(
         "crm.segment", string="Primary Segment", compute="_compute_crm_primary_segment",
-        search="_search_crm_primary_segment",
+        search="_search_crm_primary_segment", groups=USER_GROUP,
         help="The segment of highest priority among those the customer belongs to, in the current company.",
     )
 
     crm_acquisition_channel_id = fields.Many2one(
         "crm.channel", string="Acquisition Channel", compute="_compute_crm_acquisition_channel",
-        search="_search_crm_acquisition_channel",
+        search="_search_crm_acquisition_channel", groups=USER_GROUP,
         help="The channel of the customer's first confirmed sales order in the current company.",
     )
 
@@ -129,6 +138,7 @@ class ResPartner(models.Model):
             partner.crm_acquisition_channel_id = by_partner.get(partner.commercial_partner_id._origin.id)
 
     def _search_crm_acquisition_channel(self, operator, value):
+        check_field_read(self, "crm_acquisition_channel_id")
         if operator not in ("in", "not in"):
             return NotImplemented
         first = self._crm_first_order_channel_sql(self.env.company)
@@ -193,6 +203,7 @@ class ResPartner(models.Model):
             partner.crm_primary_segment_id = by_partner.get(partner.commercial_partner_id.id, False)
 
     def _search_crm_primary_segment(self, operator, value):
+        check_field_read(self, "crm_primary_segment_id")
         members = self.env["crm.segment.member"].sudo()._search([
             ("company_id", "=", self.env.company.id),
             ("is_primary", "=", True),
@@ -201,17 +212,17 @@ class ResPartner(models.Model):
         ])
         return Domain("commercial_partner_id", "in", members.subselect("partner_id"))
 
-    _search_crm_first_order_date = _measure_search("first_order_date")
-    _search_crm_last_order_date = _measure_search("last_order_date")
-    _search_crm_order_count = _measure_search("order_count")
-    _search_crm_revenue_12m = _measure_search("revenue_12m")
-    _search_crm_revenue_total = _measure_search("revenue_total")
-    _search_crm_margin_12m = _measure_search("margin_12m")
-    _search_crm_margin_total = _measure_search("margin_total")
-    _search_crm_average_order_value = _measure_search("average_order_value")
-    _search_crm_discount_share = _measure_search("discount_share")
-    _search_crm_days_since_last_order = _measure_search("days_since_last_order")
-    _search_crm_typology_id = _measure_search("typology_id")
+    _search_crm_first_order_date = _measure_search("crm_first_order_date")
+    _search_crm_last_order_date = _measure_search("crm_last_order_date")
+    _search_crm_order_count = _measure_search("crm_order_count")
+    _search_crm_revenue_12m = _measure_search("crm_revenue_12m")
+    _search_crm_revenue_total = _measure_search("crm_revenue_total")
+    _search_crm_margin_12m = _measure_search("crm_margin_12m")
+    _search_crm_margin_total = _measure_search("crm_margin_total")
+    _search_crm_average_order_value = _measure_search("crm_average_order_value")
+    _search_crm_discount_share = _measure_search("crm_discount_share")
+    _search_crm_days_since_last_order = _measure_search("crm_days_since_last_order")
+    _search_crm_typology_id = _measure_search("crm_typology_id")
 
     def write(self, vals):
         res = super().write(vals)

@@ -2,3 +2,4 @@ from . import xlsx
 from . import locks
 from . import limits
 from . import pg
+from . import access

@@ -35,6 +35,7 @@ class CrmChannelStrategyComparison(models.TransientModel):
             comparison.change_count = len(comparison.line_ids.filtered("change_needed"))
 
     def action_compare(self):
+        self.check_access("write")
         self.ensure_one()
         self._compare()
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
@@ -200,6 +201,7 @@ class CrmChannelStrategyComparison(models.TransientModel):
 
     def action_export_xlsx(self):
         """The comparison as a formatted, formula-safe workbook."""
+        self.check_access("read")
         self.ensure_one()
         columns = [
             ("Conflict rank", "int"), ("Segment", "text"), ("Old channels", "text"), ("New channels", "text"),

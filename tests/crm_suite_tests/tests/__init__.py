@@ -11,3 +11,9 @@ from . import test_rule_injection
 from . import test_export_formulas
 from . import test_bad_input
 from . import test_portal_bad_input
+from . import test_portal_write_rights
+from . import test_portal_fuzz
+from . import test_field_access
+from . import test_public_methods
+from . import test_refresh_rights
+from . import test_wizard_isolation

@@ -1,4 +1,5 @@
 """Helpers shared by the suite's fault tests."""
+import unittest
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
@@ -7,6 +8,17 @@ from odoo import Command, fields
 from odoo.tests import new_test_user
 
 COMMIT_POINT = "crm_suite_commit_point"
+# one model of each addon of the suite
+SUITE_MODELS = ("crm.segment", "crm.customer.metrics", "crm.supplier.commit")
+
+
+def require_suite(env):
+    """The suite's tests need its three addons. This module depends on base only (it must survive their
+    uninstallation), so a class run without them is skipped loudly (``make test`` counts a skip as a
+    failure) instead of passing while testing nothing."""
+    missing = [model for model in SUITE_MODELS if model not in env]
+    if missing:
+        raise unittest.SkipTest(f"the suite's addons are not all installed (no model {', '.join(missing)})")
 
 
 @contextmanager

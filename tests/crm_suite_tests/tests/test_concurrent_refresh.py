@@ -7,13 +7,15 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
+from .common import require_suite
+
 
 @tagged("post_install", "-at_install")
 class TestConcurrentRefresh(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.installed = "crm.supplier.forecast" in cls.env
+        require_suite(cls.env)
         cls.company = cls.env.ref("base.main_company")
 
     def _second_transaction(self):
@@ -28,8 +30,6 @@ class TestConcurrentRefresh(TransactionCase):
         return env.cr.fetchone()
 
     def test_segment_refresh(self):
-        if not self.installed:
-            return
         segment = self.env["crm.segment"].create({"name": "Concurrent", "code": "CONCURRENT",
                                                   "company_id": self.company.id,
                                                   "rule_domain": "[('customer_rank', '>', 0)]"})
@@ -45,8 +45,6 @@ class TestConcurrentRefresh(TransactionCase):
                          before)
 
     def test_customer_pnl_refresh(self):
-        if not self.installed:
-            return
         self.env["crm.customer.pnl"]._refresh_pnl(self.company)
         other = self._second_transaction()
         before = self._count(other, "crm_customer_pnl")
@@ -56,8 +54,6 @@ class TestConcurrentRefresh(TransactionCase):
         self.assertEqual(self._count(other, "crm_customer_pnl"), before)
 
     def test_analytics_refresh(self):
-        if not self.installed:
-            return
         self.env["crm.customer.metrics"]._refresh(self.company)
         other = self._second_transaction()
         before = self._count(other, "crm_customer_metrics"), self._count(other, "crm_clv_model")
@@ -67,8 +63,6 @@ class TestConcurrentRefresh(TransactionCase):
         self.assertEqual((self._count(other, "crm_customer_metrics"), self._count(other, "crm_clv_model")), before)
 
     def test_forecast_publish(self):
-        if not self.installed:
-            return
         vendor = self.env["res.partner"].create({"name": "Concurrent vendor", "is_company": True})
         draft = self.env["crm.supplier.forecast"].create({"partner_id": vendor.id})
         other = self._second_transaction()  # another worker publishing this vendor's forecast

@@ -14,7 +14,7 @@ from odoo.addons.crm_analytics.wizards.crm_analytics_export import ANALYSES
 from odoo.addons.crm_strategy.tests.common import CrmChannelCase
 from odoo.tests import TransactionCase, tagged
 
-from .common import setup_vendors
+from .common import require_suite, setup_vendors
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ADDONS = pathlib.Path(__file__).resolve().parents[3] / "addons"
@@ -121,8 +121,7 @@ class TestAnalyticsExportsFormulaSafe(AnalyticsViewsCase):
 @tagged("post_install", "-at_install")
 class TestPortalForecastExportFormulaSafe(TransactionCase):
     def test_forecast_download(self):
-        if "crm.supplier.forecast" not in self.env:
-            return
+        require_suite(self.env)
         own = setup_vendors(self.env)["own"]
         own["product"].write({"name": "=cmd|' /C calc'!A0", "default_code": "-REF+1"})
         forecast = self.env["crm.supplier.forecast"].create({"partner_id": own["vendor"].id})

@@ -7,6 +7,8 @@ from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
+from .common import require_suite
+
 
 class Killed(Exception):
     """The worker died half-way."""
@@ -21,7 +23,7 @@ class TestInterruptedRefresh(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.installed = "crm.supplier.forecast" in cls.env
+        require_suite(cls.env)
         cls.company = cls.env.ref("base.main_company")
 
     def _rows(self, table, company_field="company_id"):
@@ -45,8 +47,6 @@ class TestInterruptedRefresh(TransactionCase):
         self.env.invalidate_all()
 
     def test_segments(self):
-        if not self.installed:
-            return
         segments = self.env["crm.segment"].search([("company_id", "=", self.company.id)])
         self.assertTrue(segments, "demo segments")
         gold = self.env["res.partner"].create({"name": "Newly golden", "is_company": True, "customer_rank": 1})
@@ -64,16 +64,12 @@ class TestInterruptedRefresh(TransactionCase):
         self.assertEqual(segments[0].partner_ids, gold)
 
     def test_segments_cron(self):
-        if not self.installed:
-            return
         before = self._members(), self._rows("crm_customer_measure")
         self._interrupted("crm.segment.product.abc", "_refresh_for_segments",
                           self.env["crm.segment"]._cron_refresh_members)
         self.assertEqual((self._members(), self._rows("crm_customer_measure")), before)
 
     def test_customer_pnl(self):
-        if not self.installed:
-            return
         Pnl = self.env["crm.customer.pnl"]
         Pnl._refresh_pnl(self.company)
         before = self._rows("crm_customer_pnl")
@@ -82,8 +78,6 @@ class TestInterruptedRefresh(TransactionCase):
         self.assertEqual(self._rows("crm_customer_pnl"), before, "the deleted months are back")
 
     def test_analytics(self):
-        if not self.installed:
-            return
         Metrics = self.env["crm.customer.metrics"]
         Metrics._refresh(self.company)
         tables = ("crm_customer_metrics", "crm_clv_model", "crm_cohort_retention", "crm_revenue_forecast")
@@ -94,8 +88,6 @@ class TestInterruptedRefresh(TransactionCase):
         self.assertEqual({table: self._rows(table) for table in tables}, before)
 
     def test_portal_forecast(self):
-        if not self.installed:
-            return
         vendor = self.env["res.partner"].create({"name": "Interrupted vendor", "is_company": True})
         product = self.env["product.product"].create({"name": "Interrupted part", "is_storable": True})
         self.env["product.supplierinfo"].create({"partner_id": vendor.id,

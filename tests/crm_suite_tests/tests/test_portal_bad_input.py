@@ -5,7 +5,7 @@ from odoo import fields, http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import setup_vendors
+from .common import require_suite, setup_vendors
 
 TEN_MB = "9" * (10 * 1024 * 1024)
 HUGE_ID = 99999999999
@@ -16,14 +16,12 @@ class TestSupplierPortalBadInput(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.installed = "crm.supplier.commit" in cls.env
-        if cls.installed:
-            cls.own = setup_vendors(cls.env)["own"]
+        require_suite(cls.env)
+        cls.own = setup_vendors(cls.env)["own"]
 
     def setUp(self):
         super().setUp()
-        if self.installed:
-            self.authenticate("iso_own", "iso_own_pw")
+        self.authenticate("iso_own", "iso_own_pw")
 
     def _state(self):
         self.env.invalidate_all()
@@ -41,8 +39,6 @@ class TestSupplierPortalBadInput(HttpCase):
             self.assertIn("Too Large", response.text, label)
 
     def test_ten_megabytes_in_every_field(self):
-        if not self.installed:
-            return
         line, bucket, info, order = self.own["line"], self.own["bucket"], self.own["info"], self.own["order"]
         today = str(fields.Date.today())
         csrf = http.Request.csrf_token(self)
@@ -66,8 +62,6 @@ class TestSupplierPortalBadInput(HttpCase):
         self.assertEqual(self._state(), before)
 
     def test_malformed_bodies(self):
-        if not self.installed:
-            return
         order, line = self.own["order"], self.own["line"]
         csrf = http.Request.csrf_token(self)
         url = f"/my/supplier/orders/{order.id}/commit?csrf_token={csrf}"
@@ -101,8 +95,6 @@ class TestSupplierPortalBadInput(HttpCase):
         self.assertEqual(self._state(), before)
 
     def test_ids_and_pages_out_of_range(self):
-        if not self.installed:
-            return
         csrf = http.Request.csrf_token(self)
         before = self._state()
         for url in (f"/my/supplier/orders/{HUGE_ID}", f"/my/supplier/forecast/{HUGE_ID}",

@@ -5,7 +5,7 @@ from odoo import fields, http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import setup_vendors
+from .common import require_suite, setup_vendors
 
 MARKERS = ("Zulu Forge", "Zulu Contact", "ZULU-SECRET-PART")
 
@@ -16,16 +16,13 @@ class TestSupplierPortalIsolation(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        cls.installed = "crm.supplier.commit" in env
-        if not cls.installed:
-            return
+        require_suite(env)
         vendors = setup_vendors(env)
         cls.own, cls.other = vendors["own"], vendors["other"]
 
     def setUp(self):
         super().setUp()
-        if self.installed:
-            self.authenticate("iso_own", "iso_own_pw")
+        self.authenticate("iso_own", "iso_own_pw")
 
     def _state(self):
         o = self.other
@@ -38,8 +35,6 @@ class TestSupplierPortalIsolation(HttpCase):
             self.assertNotIn(marker, response.text, f"{label} leaks {marker}")
 
     def test_get_routes_with_the_other_vendor_ids(self):
-        if not self.installed:
-            return
         o = self.other
         for url in (f"/my/supplier/orders/{o['order'].id}", f"/my/supplier/forecast/{o['forecast'].id}",
                     f"/my/supplier/forecast/{o['forecast'].id}/xlsx",
@@ -57,8 +52,6 @@ class TestSupplierPortalIsolation(HttpCase):
                 self.assertNotIn(f"/my/supplier/orders/{o['order'].id}", response.text)
 
     def test_post_routes_with_the_other_vendor_ids(self):
-        if not self.installed:
-            return
         o, csrf = self.other, http.Request.csrf_token(self)
         before = self._state()
         posts = [
@@ -86,8 +79,6 @@ class TestSupplierPortalIsolation(HttpCase):
         self.assertEqual(self._state(), before)
 
     def test_portal_text_is_escaped(self):
-        if not self.installed:
-            return
         payload = '<img src=x onerror="alert(1)">'
         line = self.own["line"]
         response = self.url_open(f"/my/supplier/orders/{self.own['order'].id}/commit", data={

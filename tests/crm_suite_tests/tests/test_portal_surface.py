@@ -6,7 +6,7 @@ from odoo import fields, http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import setup_vendors
+from .common import require_suite, setup_vendors
 
 POST = frozenset({"POST"})
 ANY = frozenset({"*"})
@@ -38,9 +38,7 @@ class TestSupplierPortalSurface(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.installed = "crm.supplier.commit" in cls.env
-        if not cls.installed:
-            return
+        require_suite(cls.env)
         vendors = setup_vendors(cls.env)
         cls.own, cls.other = vendors["own"], vendors["other"]
         for vendor in vendors.values():
@@ -77,8 +75,6 @@ class TestSupplierPortalSurface(HttpCase):
                 self.env["crm.supplier.stock.offer"].search([]).ids, own["offer"].qty_available)
 
     def test_route_inventory(self):
-        if not self.installed:
-            return
         found = set()
         for rule in self.env["ir.http"].routing_map().iter_rules():
             if not rule.endpoint.__module__.startswith(SUITE_MODULES):
@@ -93,8 +89,6 @@ class TestSupplierPortalSurface(HttpCase):
         self.assertEqual({rule for rule, _methods in ROUTES}, set(self._urls()))
 
     def test_every_route_needs_a_login(self):
-        if not self.installed:
-            return
         before = self._state()
         for rule, url in self._urls().items():
             with self.subTest(url=url):
@@ -111,8 +105,6 @@ class TestSupplierPortalSurface(HttpCase):
         self.assertEqual(self._state(), before)
 
     def test_every_route_refuses_a_post_without_csrf(self):
-        if not self.installed:
-            return
         self.authenticate("iso_own", "iso_own_pw")
         line, bucket, info = self.own["line"], self.own["bucket"], self.own["info"]
         data = {f"qty-{line.id}-0": "1", f"date-{line.id}-0": str(fields.Date.today()),
@@ -135,8 +127,6 @@ class TestSupplierPortalSurface(HttpCase):
     def test_json_rpc_on_the_models_a_vendor_reads(self):
         """The portal reads its own rows through record rules; over JSON-RPC it writes nothing and sees
         nothing of another vendor."""
-        if not self.installed:
-            return
         self.authenticate("iso_own", "iso_own_pw")
         own, other = self.own, self.other
         cases = {  # model: (own record, other's record, a writable field and value, a business method)
@@ -166,8 +156,6 @@ class TestSupplierPortalSurface(HttpCase):
         self.assertEqual((own["commit"].state, own["offer"].state), ("proposed", "proposed"))
 
     def test_json_rpc_without_a_session(self):
-        if not self.installed:
-            return
         with mute_logger("odoo.http"):
             body = self._call_kw("crm.supplier.commit", "search_read", [[]], {"fields": ["id"]})
         self.assertIn("error", body)
@@ -177,8 +165,6 @@ class TestSupplierPortalSurface(HttpCase):
         self.assertNotIn(RAW, response.text, f"{label} renders the payload unescaped")
 
     def test_every_text_a_vendor_types_is_escaped(self):
-        if not self.installed:
-            return
         self.authenticate("iso_own", "iso_own_pw")
         csrf = http.Request.csrf_token(self)
         order, line, forecast = self.own["order"], self.own["line"], self.own["forecast"]

@@ -4,6 +4,7 @@ vendor reads only its own commercial partner's rows. Evaluated on the rules Odoo
 (``ir.rule._compute_domain``), so a rule dropped or loosened fails here."""
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from .common import require_suite
 from .test_access_matrix import EXPECTED, suite_models
 
 # models without a company: shared by every company on purpose
@@ -19,9 +20,7 @@ class TestRecordRules(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.installed = "crm.supplier.commit" in cls.env
-        if not cls.installed:
-            return
+        require_suite(cls.env)
         cls.company_a = cls.env["res.company"].create({"name": "Rules A"})
         cls.company_b = cls.env["res.company"].create({"name": "Rules B"})
         groups = "crm_strategy.group_crm_strategy_manager,purchase.group_purchase_manager,sales_team.group_sale_manager"
@@ -38,8 +37,6 @@ class TestRecordRules(TransactionCase):
         return [bool(row.filtered_domain(domain)) for row in rows]
 
     def test_every_model_with_a_company_is_isolated(self):
-        if not self.installed:
-            return
         models = suite_models(self.env)
         with_company = {m for m in models if "company_id" in self.env[m]._fields and self.env[m]._fields[
             "company_id"].store}
@@ -73,8 +70,6 @@ class TestRecordRules(TransactionCase):
     def test_segment_owner_rules(self):
         """A strategy user reads every segment of the company but writes only those they own or advise;
         a manager writes them all."""
-        if not self.installed:
-            return
         user = new_test_user(self.env, "rules_owner", groups="crm_strategy.group_crm_strategy_user",
                              company_id=self.company_a.id, company_ids=[self.company_a.id])
         colleague = new_test_user(self.env, "rules_colleague", groups="crm_strategy.group_crm_strategy_user",
@@ -89,8 +84,6 @@ class TestRecordRules(TransactionCase):
 
     def test_portal_vendor_rules(self):
         """Every model a portal vendor reads is limited to its commercial partner (and its company)."""
-        if not self.installed:
-            return
         vendor = self.env["res.partner"].create({"name": "Rules vendor", "is_company": True})
         contact = self.env["res.partner"].create({"name": "Rules contact", "parent_id": vendor.id})
         stranger = self.env["res.partner"].create({"name": "Rules stranger", "is_company": True})

@@ -5,6 +5,8 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
 
+from .common import require_suite
+
 ATTEMPTS = {
     "code": "__import__('os').system('touch /tmp/crm_pwned')",
     "builtins": "open('/etc/passwd').read()",
@@ -33,14 +35,12 @@ TARGETS = {
 @tagged("post_install", "-at_install")
 class TestRuleInjection(TransactionCase):
     def test_every_rule_model_is_covered(self):
-        if "crm.domain.rule.mixin" not in self.env:
-            return
+        require_suite(self.env)
         children = set(self.env.registry["crm.domain.rule.mixin"]._inherit_children)
         self.assertEqual(children, set(TARGETS), "a rule model not covered by the injection test")
 
     def test_injection_refused_everywhere(self):
-        if "crm.domain.rule.mixin" not in self.env:
-            return
+        require_suite(self.env)
         manager = new_test_user(self.env, "inject_manager", groups="crm_strategy.group_crm_strategy_manager")
         for model, values in TARGETS.items():
             Model = self.env[model].with_user(manager)
@@ -62,8 +62,7 @@ class TestRuleInjection(TransactionCase):
         self.assertTrue(self.env.cr.fetchone()[0])
 
     def test_sql_in_a_value_stays_a_value(self):
-        if "crm.segment" not in self.env:
-            return
+        require_suite(self.env)
         segment = self.env["crm.segment"].create({
             "name": "Quoted", "code": "QUOTED", "rule_domain": "[('name', '=', \"x'; DELETE FROM res_partner; --\")]"})
         partners = self.env["res.partner"].search_count([])

@@ -1,0 +1,1 @@
+from . import safe_http
