@@ -93,7 +93,7 @@ class SupplierPortal(CustomerPortal):
     # ------------------------------------------------------------------ pages
     @http.route("/my/supplier", type="http", auth="user", website=True, readonly=True)
     def portal_supplier_home(self, **kw):
-        Order = request.env["purchase.order"]
+        Order, Forecast = request.env["purchase.order"], request.env["crm.supplier.forecast"]
         domain = self._crm_order_domain()
         values = self._prepare_portal_layout_values()
         attention = self._crm_supplier_attention_orders()
@@ -104,7 +104,8 @@ class SupplierPortal(CustomerPortal):
             "order_count": Order.search_count(domain & Domain("state", "=", "purchase")),
             "unacknowledged_count": Order.search_count(
                 domain & Domain("state", "in", ("sent", "purchase")) & Domain("acknowledged", "=", False)),
-            "forecast_count": request.env["crm.supplier.forecast"].search_count([("state", "=", "published")]),
+            "forecast_count": Forecast.search_count([("state", "=", "published")])
+            if Forecast.has_access("read") else 0,  # an employee who reads orders may not read forecasts
         })
         return request.render("crm_partner_portal.portal_supplier_home", values)
 

@@ -57,6 +57,16 @@ class TestSupplierPortalWriteRights(HttpCase):
         self.assertNotIn("o_crm_supplier_send_commits", page.text, "no write form for whom may not write")
         self.assertNotIn("o_crm_supplier_bill_form", page.text)
 
+    def test_internal_users_read_the_home_page(self):
+        """An employee who reads purchase orders opens /my/supplier without an error page (the forecast count,
+        the commitments of the waiting orders are not theirs to read), and sees no other vendor's order."""
+        for key in ("stock", "buyer"):
+            self.authenticate(f"wr_{key}", f"wr_{key}_pw")
+            with self.subTest(user=key):
+                page = self.url_open("/my/supplier")
+                self.assertEqual(page.status_code, 200)
+                self.assertNotIn(self.own["order"].name, page.text)
+
     def test_a_token_alone_never_writes(self):
         """Another vendor's portal user holding the order's (or forecast's) link reads it, writes nothing."""
         self.own["forecast"]._portal_ensure_token()
