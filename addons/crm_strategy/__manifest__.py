@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "data/crm_strategy_data.xml",
         "views/crm_segment_views.xml",
+        "views/crm_sales_fact_views.xml",
         "views/crm_customer_measure_views.xml",
         "views/crm_strategy_views.xml",
         "views/crm_customer_pnl_views.xml",

@@ -3,8 +3,8 @@ from odoo.tools import SQL
 
 
 class CrmCampaignRoi(models.Model):
-    """Return on each UTM campaign per company: revenue and margin of the confirmed orders tagged with it,
-    against its recorded spend. A view, so it is always current; it reads orders, not the customer table."""
+    """Return on each UTM campaign per company: revenue and margin of the invoiced sales tagged with it (the
+    sales fact every figure of the suite reads), against its recorded spend. A view, so it is always current."""
 
     _name = "crm.campaign.roi"
     _description = "Campaign ROI"
@@ -29,16 +29,18 @@ class CrmCampaignRoi(models.Model):
         return SQL(
             """
             WITH orders AS (
-                SELECT so.campaign_id, so.company_id, COUNT(DISTINCT so.id) AS order_count,
-                       COUNT(DISTINCT so.partner_id) AS customer_count,
-                       SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue,
-                       SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1) - sol.product_uom_qty
-                           * COALESCE((pp.standard_price ->> so.company_id::text)::float8, 0)) AS margin
-                  FROM sale_order so
-                  JOIN sale_order_line sol ON sol.order_id = so.id AND sol.display_type IS NULL
-             LEFT JOIN product_product pp ON pp.id = sol.product_id
-                 WHERE so.state = 'sale' AND so.campaign_id IS NOT NULL
-              GROUP BY so.campaign_id, so.company_id
+                -- the campaign's invoiced sales (crm.sales.fact); orders behind the invoices, an invoice
+                -- without order counting as one
+                SELECT f.campaign_id, f.company_id,
+                       COUNT(DISTINCT COALESCE(sol.order_id, -f.move_id)) FILTER (WHERE NOT f.is_refund)
+                           AS order_count,
+                       COUNT(DISTINCT f.partner_id) AS customer_count,
+                       SUM(f.revenue) AS revenue, SUM(f.margin) AS margin
+                  FROM (%(lines)s) f
+             LEFT JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = f.id
+             LEFT JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                 WHERE f.campaign_id IS NOT NULL
+              GROUP BY f.campaign_id, f.company_id
             ), spend AS (
                 SELECT campaign_id, company_id, SUM(amount) AS cost FROM crm_marketing_spend
               GROUP BY campaign_id, company_id
@@ -53,5 +55,6 @@ class CrmCampaignRoi(models.Model):
                    CASE WHEN s.cost > 0 THEN 100 * (COALESCE(o.margin, 0) - s.cost) / s.cost END AS roi
               FROM orders o
          FULL JOIN spend s ON s.campaign_id = o.campaign_id AND s.company_id = o.company_id
-            """
+            """,
+            lines=self.env["crm.sales.fact"]._lines_sql(),
         )

@@ -321,24 +321,17 @@ class CrmCustomerMetrics(models.Model):
                 epoch=EPOCH, company=company.id, end=end, restrict=restrict,
             )
         if partners_sql is not None:
-            restrict = SQL("AND am.commercial_partner_id IN (%s)", partners_sql)
+            restrict = SQL("AND f.partner_id IN (%s)", partners_sql)
         return SQL(
             """
-            SELECT am.commercial_partner_id, am.invoice_date - %(epoch)s::date,
-                   SUM(-aml.balance),
-                   SUM(-aml.balance - aml.quantity
-                       * COALESCE((pp.standard_price ->> am.company_id::text)::float8, 0)
-                       * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END),
-                   MAX(CASE WHEN am.move_type = 'out_invoice' THEN 1 ELSE 0 END)
-              FROM account_move_line aml
-              JOIN account_move am ON am.id = aml.move_id
-         LEFT JOIN product_product pp ON pp.id = aml.product_id
-             WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
-               AND aml.display_type = 'product' AND am.company_id = %(company)s
-               AND am.invoice_date <= %(end)s %(restrict)s
+            SELECT f.partner_id, f.invoice_date - %(epoch)s::date, SUM(f.revenue), SUM(f.margin),
+                   MAX(CASE WHEN f.is_refund THEN 0 ELSE 1 END)
+              FROM (%(lines)s) f
+             WHERE TRUE %(restrict)s
           GROUP BY 1, 2
             """,
-            epoch=EPOCH, company=company.id, end=end, restrict=restrict,
+            epoch=EPOCH, restrict=restrict,
+            lines=self.env["crm.sales.fact"]._lines_sql(company.ids, date_to=end),
         )
 
     def _changed_partners_sql(self, company, settings, since):

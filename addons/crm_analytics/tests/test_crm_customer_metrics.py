@@ -173,13 +173,19 @@ class TestCustomerMetrics(AccountTestInvoicingCommon):
         self.assertEqual(row.opportunity_count, 1)
         self.assertAlmostEqual(row.weighted_revenue, 400.0)
         self.assertAlmostEqual(row.total_forecast, row.run_rate_revenue + 400.0)
-        # Campaign ROI: 3 chairs sold at 100 with cost 60 against a 300 spend.
+        # Campaign ROI reads the invoiced sales (the sales fact): Alice's first chair, not yet the 3 ordered
         roi = self.env["crm.campaign.roi"].search([("campaign_id", "=", self.campaign.id)])
         self.assertEqual(roi.company_id, self.company)
-        self.assertAlmostEqual(roi.revenue, 300.0)
-        self.assertAlmostEqual(roi.margin, 120.0)
+        self.assertAlmostEqual(roi.revenue, 100.0)
+        # once invoiced, the order counts: 4 chairs at 100 with cost 60 against a 300 spend
+        order._create_invoices().action_post()
+        self.env["crm.campaign.roi"].invalidate_model()  # a view: its rows keep their ids, not their values
+        roi = self.env["crm.campaign.roi"].search([("campaign_id", "=", self.campaign.id)])
+        self.assertAlmostEqual(roi.revenue, 400.0)
+        self.assertAlmostEqual(roi.margin, 160.0)
+        self.assertEqual(roi.order_count, 2, "the order, and the first invoice that had none")
         self.assertAlmostEqual(roi.cost, 300.0)
-        self.assertAlmostEqual(roi.roi, -60.0)
+        self.assertAlmostEqual(roi.roi, 100 * (160.0 - 300.0) / 300.0, places=1)
         # Acquisition cost per channel, as the pivot reads it.
         groups = self.Metrics._read_group([("company_id", "=", self.company.id)], ["acquisition_channel"],
                                           ["acquisition_cost:avg"])

@@ -50,7 +50,8 @@ accuracy AS (
            100.0 * COUNT(*) FILTER (WHERE pol.qty_received >= cl.qty) / COUNT(*) AS commit_accuracy
       FROM commit_lines cl
       JOIN purchase_order_line pol ON pol.id = cl.order_line_id
-     WHERE cl.date_commit <= CURRENT_DATE
+     -- commitments due by today in the user's time zone (the database's CURRENT_DATE is UTC's)
+     WHERE cl.date_commit <= %(today)s
   GROUP BY 1, 2
 ),
 answers AS (
@@ -79,4 +80,4 @@ SELECT ROW_NUMBER() OVER (ORDER BY k.partner_id, k.company_id) AS id, k.partner_
   LEFT JOIN receipts r ON r.partner_id = k.partner_id AND r.company_id = k.company_id
   LEFT JOIN accuracy a ON a.partner_id = k.partner_id AND a.company_id = k.company_id
   LEFT JOIN answers s ON s.partner_id = k.partner_id AND s.company_id = k.company_id
-        """)
+        """, today=fields.Date.context_today(self))

@@ -1,6 +1,7 @@
 from . import crm_domain_rule_mixin
 from . import crm_profile_tag
 from . import crm_typology_rule
+from . import crm_sales_fact
 from . import crm_customer_measure
 from . import crm_segment
 from . import crm_segment_member

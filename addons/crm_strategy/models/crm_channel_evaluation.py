@@ -49,10 +49,11 @@ class CrmChannelEvaluation(models.Model):
         string="New Customers", help="Customers whose first confirmed order of all came through the channel in the "
         "period.")
     segment_count = fields.Integer(string="Segments Covered", help="Segments with a member among the customers.")
-    order_count = fields.Integer(string="Orders", help="Confirmed orders of the period.")
+    order_count = fields.Integer(string="Orders", help="Sales orders behind the invoices of the period (an invoice "
+                                                       "without order counts as one).")
     # economics
     revenue = fields.Monetary(help="Net invoiced revenue (invoices less credit notes) of the period.")
-    margin = fields.Monetary(help="Revenue less the standard cost of the products.")
+    margin = fields.Monetary(help="Revenue less the cost of the products sold (COGS, else their standard cost).")
     channel_cost = fields.Monetary(help="From the channel's cost model.")
     profit = fields.Monetary(help="Margin less channel cost.")
     roi = fields.Float(string="ROI (%)", aggregator="avg", help="Profit per unit of channel cost, in percent.")
@@ -130,16 +131,9 @@ class CrmChannelEvaluation(models.Model):
         rows = self.env.execute_query_dict(SQL(
             """
             WITH lines AS (
-                SELECT am.channel_id, am.commercial_partner_id AS partner_id, -aml.balance AS revenue,
-                       date_trunc('month', am.invoice_date::timestamp) AS month,
-                       -aml.balance - aml.quantity * COALESCE((pp.standard_price ->> %(key)s)::numeric, 0)
-                           * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END AS margin
-                  FROM account_move_line aml
-                  JOIN account_move am ON am.id = aml.move_id
-             LEFT JOIN product_product pp ON pp.id = aml.product_id
-                 WHERE am.company_id = %(company)s AND am.state = 'posted' AND aml.display_type = 'product'
-                   AND am.move_type IN ('out_invoice', 'out_refund')
-                   AND am.invoice_date BETWEEN %(date_from)s AND %(date_to)s
+                SELECT f.id AS line_id, f.move_id, f.is_refund, f.channel_id, f.partner_id, f.revenue,
+                       f.month, f.margin
+                  FROM (%(lines)s) f
             ), per_partner AS (
                 SELECT channel_id, partner_id, SUM(revenue) AS revenue, SUM(margin) AS margin
                   FROM lines GROUP BY channel_id, partner_id
@@ -173,11 +167,14 @@ class CrmChannelEvaluation(models.Model):
             ), news AS (
                 SELECT channel_id, COUNT(*) AS new_customer_count FROM new_customer GROUP BY channel_id
             ), orders AS (
-                SELECT so.channel_id, COUNT(*) AS order_count
-                  FROM sale_order so
-                 WHERE so.company_id = %(company)s AND so.state = 'sale' AND so.channel_id IS NOT NULL
-                   AND so.date_order >= %(date_from)s AND so.date_order < %(date_to)s::date + 1
-              GROUP BY so.channel_id
+                -- the orders behind the period's invoices (an invoice without order counts as one), so a
+                -- channel with revenue has orders
+                SELECT l.channel_id, COUNT(DISTINCT COALESCE(sol.order_id, -l.move_id)) AS order_count
+                  FROM lines l
+             LEFT JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = l.line_id
+             LEFT JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                 WHERE l.channel_id IS NOT NULL AND NOT l.is_refund
+              GROUP BY l.channel_id
             )
             SELECT c.id AS channel_id,
                    COALESCE(pc.customer_count, 0) AS customer_count,
@@ -200,8 +197,9 @@ class CrmChannelEvaluation(models.Model):
          LEFT JOIN customer_months cm ON cm.channel_id = c.id
              WHERE c.id IN %(channels)s
             """,
-            company=company.id, key=str(company.id), date_from=date_from, date_to=date_to, first=first,
+            company=company.id, date_from=date_from, date_to=date_to, first=first,
             channels=tuple(channels.ids), members=self.env["crm.segment.member"]._current_sql(),
+            lines=self.env["crm.sales.fact"]._lines_sql(company.ids, date_from, date_to),
         ))
         result = {}
         for row in rows:
@@ -220,19 +218,14 @@ class CrmChannelEvaluation(models.Model):
         first = self.env["res.partner"]._crm_first_order_channel_sql(company)
         rows = self.env.execute_query(SQL(
             """
-            SELECT f.channel_id,
-                   SUM(-aml.balance - aml.quantity * COALESCE((pp.standard_price ->> %(key)s)::numeric, 0)
-                       * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END)::float8
+            SELECT f.channel_id, SUM(s.margin)::float8
               FROM (%(first)s) f
-              JOIN account_move am ON am.commercial_partner_id = f.partner_id AND am.company_id = %(company)s
-              JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
-         LEFT JOIN product_product pp ON pp.id = aml.product_id
+              JOIN (%(lines)s) s ON s.partner_id = f.partner_id
              WHERE f.channel_id IS NOT NULL AND f.date_order::date BETWEEN %(date_from)s AND %(date_to)s
-               AND am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
-               AND am.invoice_date <= %(date_to)s
           GROUP BY f.channel_id
             """,
-            first=first, key=str(company.id), company=company.id, date_from=date_from, date_to=date_to,
+            first=first, date_from=date_from, date_to=date_to,
+            lines=self.env["crm.sales.fact"]._lines_sql(company.ids, date_to=date_to),
         ))
         return dict(rows)
 

@@ -26,12 +26,15 @@ class CrmCustomerMeasure(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     first_order_date = fields.Date(readonly=True)
     last_order_date = fields.Date(readonly=True)
-    order_count = fields.Integer(string="Orders", readonly=True, aggregator="sum")
+    order_count = fields.Integer(string="Confirmed Orders", readonly=True, aggregator="sum",
+                                 help="Confirmed sales orders, all time (quotations not counted).")
     revenue_12m = fields.Monetary(string="Revenue (12 months)", readonly=True)
     revenue_total = fields.Monetary(string="Revenue (lifetime)", readonly=True)
     margin_12m = fields.Monetary(string="Margin (12 months)", readonly=True)
     margin_total = fields.Monetary(string="Margin (lifetime)", readonly=True)
-    average_order_value = fields.Monetary(readonly=True, aggregator="avg")
+    average_order_value = fields.Monetary(
+        string="Average Invoice", readonly=True, aggregator="avg",
+        help="Lifetime net revenue divided by the number of invoices (credit notes reduce the revenue, not the count).")
     discount_share = fields.Float(
         string="Discount Share (%)", readonly=True, aggregator="avg",
         help="Discounts granted as a share of the gross (list) value of invoiced lines, in percent.",
@@ -63,33 +66,20 @@ class CrmCustomerMeasure(models.Model):
         self.env.cr.execute(SQL(
             """
             WITH inv AS (
-                SELECT am.company_id, am.commercial_partner_id AS partner_id,
-                       SUM(-aml.balance) AS revenue_total,
-                       SUM(-aml.balance) FILTER (WHERE am.invoice_date > %(since)s) AS revenue_12m,
-                       SUM(-aml.balance - aml.quantity
-                           * COALESCE((pp.standard_price ->> am.company_id::text)::numeric, 0)
-                           * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END) AS margin_total,
-                       SUM(-aml.balance - aml.quantity
-                           * COALESCE((pp.standard_price ->> am.company_id::text)::numeric, 0)
-                           * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END)
-                           FILTER (WHERE am.invoice_date > %(since)s) AS margin_12m,
-                       SUM(CASE WHEN aml.discount < 100 THEN -aml.balance / (1 - aml.discount / 100.0)
-                                ELSE aml.quantity * aml.price_unit / NULLIF(am.invoice_currency_rate, 0)
-                                     * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END END) AS gross
-                  FROM account_move_line aml
-                  JOIN account_move am ON am.id = aml.move_id
-             LEFT JOIN product_product pp ON pp.id = aml.product_id
-                 WHERE am.state = 'posted'
-                   AND am.move_type IN ('out_invoice', 'out_refund')
-                   AND aml.display_type = 'product'
-                   AND am.company_id IN %(companies)s
-              GROUP BY am.company_id, am.commercial_partner_id
+                SELECT company_id, partner_id,
+                       SUM(revenue) AS revenue_total,
+                       SUM(revenue) FILTER (WHERE invoice_date > %(since)s) AS revenue_12m,
+                       SUM(margin) AS margin_total,
+                       SUM(margin) FILTER (WHERE invoice_date > %(since)s) AS margin_12m,
+                       SUM(undiscounted_revenue) AS gross,
+                       COUNT(DISTINCT move_id) FILTER (WHERE NOT is_refund) AS invoice_count
+                  FROM (%(lines)s) f
+              GROUP BY company_id, partner_id
             ), so AS (
                 SELECT so.company_id, rp.commercial_partner_id AS partner_id,
                        MIN(so.date_order)::date AS first_order_date,
                        MAX(so.date_order)::date AS last_order_date,
-                       COUNT(*) AS order_count,
-                       AVG(so.amount_untaxed / NULLIF(so.currency_rate, 0)) AS average_order_value
+                       COUNT(*) AS order_count
                   FROM sale_order so
                   JOIN res_partner rp ON rp.id = so.partner_id
                  WHERE so.state = 'sale' AND so.company_id IN %(companies)s
@@ -103,9 +93,9 @@ class CrmCustomerMeasure(models.Model):
                        COALESCE(inv.revenue_total, 0) AS revenue_total,
                        COALESCE(inv.margin_12m, 0) AS margin_12m,
                        COALESCE(inv.margin_total, 0) AS margin_total,
-                       COALESCE(so.average_order_value, 0) AS average_order_value,
+                       COALESCE(inv.revenue_total / NULLIF(inv.invoice_count, 0), 0) AS average_order_value,
                        CASE WHEN COALESCE(inv.gross, 0) > 0
-                            THEN ROUND(100 * (inv.gross - inv.revenue_total) / inv.gross, 2) ELSE 0 END
+                            THEN ROUND((100 * (inv.gross - inv.revenue_total) / inv.gross)::numeric, 2) ELSE 0 END
                            AS discount_share,
                        %(today)s::date - so.last_order_date AS days_since_last_order
                   FROM inv FULL OUTER JOIN so ON so.company_id = inv.company_id AND so.partner_id = inv.partner_id
@@ -135,6 +125,7 @@ class CrmCustomerMeasure(models.Model):
             since=today - timedelta(days=365),
             today=today,
             companies=tuple(companies.ids),
+            lines=self.env["crm.sales.fact"]._lines_sql(companies.ids),
         ))
         self.env.cr.execute(SQL("ANALYZE crm_customer_measure"))  # segment rules plan on fresh figures
         self.invalidate_model()

@@ -168,55 +168,24 @@ class CrmCustomerPnl(models.Model):
 
     @api.model
     def _pnl_revenue_sql(self, company, date_from):
-        """Per customer, month and channel: the revenue side of the P&L and the product cost, from invoice lines.
+        """Per customer, month and channel: the revenue side of the P&L and the product cost, summed from the
+        sales fact (crm.sales.fact), the one definition every figure of the suite reads.
 
         Five sums per group rather than one per column: the reductions and discounts are differences
         of them (gross - at invoiced price - net)."""
         return SQL(
             """
-            WITH cogs AS (
-                SELECT c.cogs_origin_id AS line_id, SUM(c.balance) AS amount
-                  FROM account_move_line c
-                  JOIN account_account aa ON aa.id = c.account_id
-                 WHERE c.display_type = 'cogs' AND c.company_id = %(company)s AND c.date >= %(date_from)s
-                   AND aa.account_type IN ('expense', 'expense_direct_cost') AND c.parent_state = 'posted'
-              GROUP BY c.cogs_origin_id
-            ), products AS (
-                -- prices and costs once per product, not once per invoice line
-                SELECT pp.id, COALESCE(pt.list_price, 0)::float8 AS list_price,
-                       COALESCE((pp.standard_price ->> %(company_key)s)::float8, 0) AS std_cost
-                  FROM product_product pp
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-            ), lines AS (
-                -- float8 arithmetic: the sums are rounded when stored; numeric would triple the time
-                SELECT am.commercial_partner_id AS partner_id,
-                       date_trunc('month', am.invoice_date::timestamp)::date AS month, am.channel_id,
-                       am.move_type = 'out_refund' AS is_refund, aml.quantity::float8 AS quantity,
-                       -aml.balance::float8 AS net, unit.price AS unit_price,
-                       GREATEST(COALESCE(p.list_price, 0), unit.price) AS gross_price,
-                       COALESCE(p.std_cost, 0) AS std_cost, cogs.amount::float8 AS cogs_amount
-                  FROM account_move_line aml
-                  JOIN account_move am ON am.id = aml.move_id
-                 CROSS JOIN LATERAL (SELECT aml.price_unit::float8
-                                            / COALESCE(NULLIF(am.invoice_currency_rate, 0), 1) AS price) unit
-             LEFT JOIN products p ON p.id = aml.product_id
-             LEFT JOIN cogs ON cogs.line_id = aml.id
-                 WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
-                   AND aml.display_type = 'product' AND am.company_id = %(company)s
-                   AND am.invoice_date >= %(date_from)s
-            )
             SELECT partner_id, month, channel_id,
-                   SUM(quantity * gross_price) FILTER (WHERE NOT is_refund) AS gross_revenue,
-                   SUM(quantity * unit_price) FILTER (WHERE NOT is_refund) AS at_invoiced_price,
-                   SUM(net) FILTER (WHERE NOT is_refund) AS invoiced_net,
-                   SUM(net) AS net_revenue,
-                   SUM(COALESCE(cogs_amount, quantity * std_cost * CASE WHEN is_refund THEN -1 ELSE 1 END))
-                       AS product_cost,
-                   BOOL_OR(cogs_amount IS NULL AND std_cost <> 0) AS product_cost_estimated
-              FROM lines
+                   SUM(list_revenue) FILTER (WHERE NOT is_refund) AS gross_revenue,
+                   SUM(undiscounted_revenue) FILTER (WHERE NOT is_refund) AS at_invoiced_price,
+                   SUM(revenue) FILTER (WHERE NOT is_refund) AS invoiced_net,
+                   SUM(revenue) AS net_revenue,
+                   SUM(cost) AS product_cost,
+                   BOOL_OR(cost_estimated) AS product_cost_estimated
+              FROM (%(lines)s) f
           GROUP BY partner_id, month, channel_id
             """,
-            company=company.id, company_key=str(company.id), date_from=date_from,
+            lines=self.env["crm.sales.fact"]._lines_sql(company.ids, date_from),
         )
 
     @api.model

@@ -40,18 +40,12 @@ class CrmSegmentProductAbc(models.Model):
         self.env.cr.execute(SQL(
             """
             WITH sales AS (
-                SELECT m.segment_id, m.company_id, aml.product_id,
-                       SUM(-aml.balance) AS revenue,
-                       SUM(-aml.balance - aml.quantity
-                           * COALESCE((pp.standard_price ->> am.company_id::text)::numeric, 0)
-                           * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END) AS margin
+                SELECT m.segment_id, m.company_id, f.product_id,
+                       SUM(f.revenue) AS revenue, SUM(f.margin) AS margin
                   FROM (%(members)s) m
-                  JOIN account_move am ON am.commercial_partner_id = m.partner_id AND am.company_id = m.company_id
-                  JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
-                  JOIN product_product pp ON pp.id = aml.product_id
-                 WHERE m.segment_id IN %(segments)s AND am.state = 'posted'
-                   AND am.move_type IN ('out_invoice', 'out_refund')
-              GROUP BY m.segment_id, m.company_id, aml.product_id
+                  JOIN (%(lines)s) f ON f.partner_id = m.partner_id AND f.company_id = m.company_id
+                 WHERE m.segment_id IN %(segments)s AND f.product_id IS NOT NULL
+              GROUP BY m.segment_id, m.company_id, f.product_id
             ), shares AS (
                 SELECT *,
                        GREATEST(revenue, 0) / NULLIF(SUM(GREATEST(revenue, 0)) OVER w_all, 0) AS rev_share,
@@ -73,7 +67,7 @@ class CrmSegmentProductAbc(models.Model):
             INSERT INTO crm_segment_product_abc (segment_id, company_id, product_id, revenue, margin,
                                                  revenue_share, margin_share, revenue_class, margin_class)
             SELECT segment_id, company_id, product_id, revenue, margin,
-                   ROUND(100 * COALESCE(rev_share, 0), 2), ROUND(100 * COALESCE(mar_share, 0), 2),
+                   ROUND((100 * COALESCE(rev_share, 0))::numeric, 2), ROUND((100 * COALESCE(mar_share, 0))::numeric, 2),
                    CASE WHEN revenue <= 0 THEN 'C' WHEN 100 * rev_before < %(a)s THEN 'A'
                         WHEN 100 * rev_before < %(b)s THEN 'B' ELSE 'C' END,
                    CASE WHEN margin <= 0 THEN 'C' WHEN 100 * mar_before < %(a)s THEN 'A'
@@ -82,5 +76,6 @@ class CrmSegmentProductAbc(models.Model):
             """,
             segments=tuple(segments.ids), a=threshold_a, b=threshold_b,
             members=self.env["crm.segment.member"]._current_sql(),
+            lines=self.env["crm.sales.fact"]._lines_sql(segments.company_id.ids),
         ))
         self.invalidate_model()

@@ -122,21 +122,18 @@ class CrmStrategy(models.Model):
         self.env.flush_all()
         rows = self.env.execute_query(SQL(
             """
-            SELECT s.id, COALESCE(t.name->>'en_US', %(none)s), SUM(-aml.balance)
+            SELECT s.id, COALESCE(t.name->>'en_US', %(none)s), SUM(f.revenue)
               FROM (%(members)s) m
               JOIN crm_segment s ON s.id = m.segment_id
-              JOIN account_move am ON am.commercial_partner_id = m.partner_id AND am.company_id = m.company_id
-              JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
-         LEFT JOIN crm_team t ON t.id = am.team_id
-             WHERE m.segment_id IN %(segments)s AND am.state = 'posted'
-               AND am.move_type IN ('out_invoice', 'out_refund')
-               AND am.invoice_date BETWEEN %(date_from)s AND %(date_to)s
+              JOIN (%(lines)s) f ON f.partner_id = m.partner_id AND f.company_id = m.company_id
+         LEFT JOIN crm_team t ON t.id = f.team_id
+             WHERE m.segment_id IN %(segments)s
           GROUP BY s.id, t.name
           ORDER BY s.id, 3 DESC
             """,
             none=self.env._("No sales team"), segments=tuple(self.line_ids.segment_id.ids),
             members=self.env["crm.segment.member"]._current_sql(),
-            date_from=self.date_from, date_to=self.date_to,
+            lines=self.env["crm.sales.fact"]._lines_sql(self.company_id.ids, self.date_from, self.date_to),
         ))
         names = {s.id: s.display_name for s in self.line_ids.segment_id}
         return self._html_table(

@@ -83,17 +83,11 @@ class CrmStrategyLine(models.Model):
                   FROM crm_strategy_line l JOIN crm_strategy s ON s.id = l.strategy_id
                  WHERE l.id IN %(ids)s
             ), inv AS (
-                SELECT line.id AS line_id, m.partner_id, am.invoice_date,
-                       -aml.balance AS revenue,
-                       -aml.balance - aml.quantity * COALESCE((pp.standard_price ->> am.company_id::text)::numeric, 0)
-                           * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END AS margin
+                SELECT line.id AS line_id, m.partner_id, f.invoice_date, f.revenue, f.margin
                   FROM line
                   JOIN (%(members)s) m ON m.segment_id = line.segment_id
-                  JOIN account_move am ON am.commercial_partner_id = m.partner_id AND am.company_id = line.company_id
-                  JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
-             LEFT JOIN product_product pp ON pp.id = aml.product_id
-                 WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
-                   AND am.invoice_date <= line.date_to
+                  JOIN (%(lines)s) f ON f.partner_id = m.partner_id AND f.company_id = line.company_id
+                 WHERE f.invoice_date <= line.date_to
             ), per_partner AS (
                 SELECT inv.line_id, inv.partner_id,
                        SUM(revenue) FILTER (WHERE invoice_date >= line.date_from) AS revenue,
@@ -114,6 +108,7 @@ class CrmStrategyLine(models.Model):
           GROUP BY line_id
             """,
             ids=tuple(lines.ids), members=self.env["crm.segment.member"]._current_sql(),
+            lines=self.env["crm.sales.fact"]._lines_sql(lines.strategy_id.company_id.ids),
         ))
         result = {}
         for line_id, revenue, margin, customers, before, retained, new in rows:

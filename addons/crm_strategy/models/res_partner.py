@@ -80,22 +80,29 @@ class ResPartner(models.Model):
                                        search="_search_crm_first_order_date", groups=USER_GROUP)
     crm_last_order_date = fields.Date("Last Order", compute="_compute_crm_measures",
                                       search="_search_crm_last_order_date", groups=USER_GROUP)
-    crm_order_count = fields.Integer("Orders", compute="_compute_crm_measures", search="_search_crm_order_count",
-                                     groups=USER_GROUP)
-    crm_revenue_12m = fields.Float("Revenue (12 months)", compute="_compute_crm_measures",
-                                   search="_search_crm_revenue_12m", groups=USER_GROUP)
-    crm_revenue_total = fields.Float("Revenue (lifetime)", compute="_compute_crm_measures",
-                                     search="_search_crm_revenue_total", groups=USER_GROUP)
-    crm_margin_12m = fields.Float("Margin (12 months)", compute="_compute_crm_measures",
-                                  search="_search_crm_margin_12m", groups=USER_GROUP)
-    crm_margin_total = fields.Float("Margin (lifetime)", compute="_compute_crm_measures",
-                                    search="_search_crm_margin_total", groups=USER_GROUP)
-    crm_average_order_value = fields.Float("Average Order Value", compute="_compute_crm_measures",
-                                           search="_search_crm_average_order_value", groups=USER_GROUP)
+    crm_order_count = fields.Integer("Confirmed Orders", compute="_compute_crm_measures",
+                                     search="_search_crm_order_count", groups=USER_GROUP)
+    crm_revenue_12m = fields.Monetary("Revenue (12 months)", compute="_compute_crm_measures",
+                                      search="_search_crm_revenue_12m", groups=USER_GROUP,
+                                      currency_field="crm_currency_id")
+    crm_revenue_total = fields.Monetary("Revenue (lifetime)", compute="_compute_crm_measures",
+                                        search="_search_crm_revenue_total", groups=USER_GROUP,
+                                        currency_field="crm_currency_id")
+    crm_margin_12m = fields.Monetary("Margin (12 months)", compute="_compute_crm_measures",
+                                     search="_search_crm_margin_12m", groups=USER_GROUP,
+                                     currency_field="crm_currency_id")
+    crm_margin_total = fields.Monetary("Margin (lifetime)", compute="_compute_crm_measures",
+                                       search="_search_crm_margin_total", groups=USER_GROUP,
+                                       currency_field="crm_currency_id")
+    crm_average_order_value = fields.Monetary("Average Invoice", compute="_compute_crm_measures",
+                                              search="_search_crm_average_order_value", groups=USER_GROUP,
+                                              currency_field="crm_currency_id")
     crm_discount_share = fields.Float("Discount Share (%)", compute="_compute_crm_measures",
                                       search="_search_crm_discount_share", groups=USER_GROUP)
     crm_days_since_last_order = fields.Integer("Days Since Last Order", compute="_compute_crm_measures",
                                                search="_search_crm_days_since_last_order", groups=USER_GROUP)
+    crm_currency_id = fields.Many2one("res.currency", string="Measures Currency", compute="_compute_crm_measures",
+                                      groups=USER_GROUP, help="The current company's currency.")
     crm_typology_id = fields.Many2one("crm.typology.rule", string="Typology", compute="_compute_crm_measures",
                                       search="_search_crm_typology_id", groups=USER_GROUP)
 
@@ -170,6 +177,7 @@ class ResPartner(models.Model):
         ])
         by_partner = {m.partner_id.id: m for m in measures}
         for partner in self:
+            partner.crm_currency_id = self.env.company.currency_id
             measure = by_partner.get(partner.commercial_partner_id.id)
             for field, source in MEASURE_FIELDS.items():
                 value = measure[source] if measure else False

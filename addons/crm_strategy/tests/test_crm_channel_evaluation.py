@@ -50,9 +50,10 @@ class TestCrmChannelEvaluation(CrmChannelCase):
         self.assertAlmostEqual(field.channel_value, 40 + 200 - 100, msg="Big's 40 counts, Small by its value")
         self.assertEqual(field.dependent_customer_count, 1, "Big buys 160 of 1160 here: not dependent")
         self.assertAlmostEqual(field.hhi, (100 * 500 / 660) ** 2 + (100 * 160 / 660) ** 2, places=2)
-        # Phone: Third, no order; 30 a customer-month
+        # Phone: Third, invoiced without order (the invoice counts as one: revenue means orders); 30 a
+        # customer-month
         self.assertEqual((phone.customer_count, phone.new_customer_count, phone.segment_count, phone.order_count),
-                         (1, 0, 1, 0))
+                         (1, 0, 1, 1))
         self.assertAlmostEqual(phone.revenue, 270)
         self.assertAlmostEqual(phone.channel_cost, 30)
         self.assertAlmostEqual(phone.profit, 60)

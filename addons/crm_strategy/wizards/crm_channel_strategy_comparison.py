@@ -156,18 +156,14 @@ class CrmChannelStrategyComparison(models.TransientModel):
         base = SQL(
             """
             WITH seg_lines AS (
-                SELECT m.segment_id, am.channel_id, am.commercial_partner_id AS partner_id, am.move_type,
-                       aml.product_id, aml.quantity, -aml.balance AS revenue
-                  FROM account_move_line aml
-                  JOIN account_move am ON am.id = aml.move_id
-                  JOIN (%(members)s) m ON m.partner_id = am.commercial_partner_id AND m.company_id = am.company_id
-                 WHERE am.company_id = %(company)s AND am.state = 'posted' AND aml.display_type = 'product'
-                   AND am.move_type IN ('out_invoice', 'out_refund')
-                   AND am.invoice_date BETWEEN %(date_from)s AND %(date_to)s AND m.segment_id IN %(segments)s
+                SELECT m.segment_id, f.channel_id, f.partner_id, f.is_refund, f.product_id, f.quantity, f.revenue
+                  FROM (%(lines)s) f
+                  JOIN (%(members)s) m ON m.partner_id = f.partner_id AND m.company_id = f.company_id
+                 WHERE m.segment_id IN %(segments)s
             )
             """,
-            company=self.company_id.id, date_from=self.date_from, date_to=self.date_to,
             segments=tuple(segments.ids), members=self.env["crm.segment.member"]._current_sql(),
+            lines=self.env["crm.sales.fact"]._lines_sql(self.company_id.ids, self.date_from, self.date_to),
         )
         stats = {s.id: {"by_channel": {}} for s in segments}
         for segment_id, channel_id, customers, revenue in self.env.execute_query(SQL(
@@ -187,7 +183,7 @@ class CrmChannelStrategyComparison(models.TransientModel):
                 """%s, prices AS (
                     SELECT segment_id, product_id, channel_id, SUM(revenue) / SUM(quantity) AS price
                       FROM seg_lines
-                     WHERE move_type = 'out_invoice' AND channel_id IS NOT NULL AND product_id IS NOT NULL
+                     WHERE NOT is_refund AND channel_id IS NOT NULL AND product_id IS NOT NULL
                   GROUP BY segment_id, product_id, channel_id
                     HAVING SUM(quantity) > 0
                 ), gaps AS (

@@ -17,3 +17,4 @@ from . import test_field_access
 from . import test_public_methods
 from . import test_refresh_rights
 from . import test_wizard_isolation
+from . import test_one_truth

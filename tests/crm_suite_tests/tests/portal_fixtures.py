@@ -1,4 +1,6 @@
 """Fixtures of the supplier portal's write-rights and fuzz tests (on top of ``common.setup_vendors``)."""
+from datetime import timedelta
+
 from odoo import fields
 from odoo.tests import new_test_user
 
@@ -55,7 +57,7 @@ def write_forms(vendor):
     files). Every POST route of the suite must be listed (the tests check it against the routing map)."""
     order, line, forecast = vendor["order"].id, vendor["line"].id, vendor["forecast"].id
     bucket, info = vendor["bucket"].id, vendor["info"].id
-    day = str(fields.Date.today())
+    day = str(fields.Date.today() + timedelta(days=7))  # in the future in every time zone
     return {
         "/my/supplier/orders/<int:order_id>/acknowledge": (f"/my/supplier/orders/{order}/acknowledge", {}, None),
         "/my/supplier/orders/<int:order_id>/commit": (

@@ -38,6 +38,7 @@ EXPECTED = {
     "crm.strategy": row(strategy_user=READ, strategy_manager=FULL),
     "crm.strategy.line": row(strategy_user=READ, strategy_manager=FULL),
     "crm.customer.pnl": row(strategy_user=READ, strategy_manager=READ),
+    "crm.sales.fact": row(strategy_user=READ, strategy_manager=READ),
     "crm.customer.profitability": row(strategy_user=READ, strategy_manager=READ),
     "crm.channel": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel.criterion": row(strategy_user=READ, strategy_manager=FULL),

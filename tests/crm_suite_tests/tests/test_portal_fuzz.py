@@ -8,6 +8,7 @@ route or parameter is fuzzed without touching this file; a new write route fails
 ``FORMS`` and a new path argument until it is in ``_args``."""
 import inspect
 import re
+from datetime import timedelta
 
 from odoo import fields, http
 from odoo.tests import HttpCase, tagged
@@ -48,7 +49,7 @@ class TestSupplierPortalFuzz(HttpCase):
     def _forms(self):
         """Complete forms of the write routes with the vendor's ids: rule -> [(form, files)]."""
         line, bucket, info = self.own["line"].id, self.own["bucket"].id, self.own["info"].id
-        day = str(fields.Date.today())
+        day = str(fields.Date.today() + timedelta(days=7))  # in the future in every time zone
         return {
             "/my/supplier/orders/<int:order_id>/acknowledge": [({}, None)],
             "/my/supplier/orders/<int:order_id>/commit": [
