@@ -320,18 +320,15 @@ class CrmCustomerMetrics(models.Model):
                 """,
                 epoch=EPOCH, company=company.id, end=end, restrict=restrict,
             )
-        if partners_sql is not None:
-            restrict = SQL("AND f.partner_id IN (%s)", partners_sql)
         return SQL(
             """
             SELECT f.partner_id, f.invoice_date - %(epoch)s::date, SUM(f.revenue), SUM(f.margin),
                    MAX(CASE WHEN f.is_refund THEN 0 ELSE 1 END)
               FROM (%(lines)s) f
-             WHERE TRUE %(restrict)s
           GROUP BY 1, 2
             """,
-            epoch=EPOCH, restrict=restrict,
-            lines=self.env["crm.sales.fact"]._lines_sql(company.ids, date_to=end),
+            epoch=EPOCH,
+            lines=self.env["crm.sales.fact"]._lines_sql(company.ids, date_to=end, partners=partners_sql),
         )
 
     def _changed_partners_sql(self, company, settings, since):

@@ -43,10 +43,14 @@ class CrmSalesFact(models.Model):
                                     help="No COGS journal item: the cost is the product's standard cost today.")
 
     @api.model
-    def _lines_sql(self, companies=None, date_from=None, date_to=None):
-        """The rows as a query, restricted to these companies (ids) and invoice dates where given: the
-        readers put it in a FROM clause and aggregate what they need."""
+    def _lines_sql(self, companies=None, date_from=None, date_to=None, partners=None):
+        """The rows as a query, restricted to these companies (ids), invoice dates and commercial partners
+        (an SQL query of their ids) where given: the readers put it in a FROM clause and aggregate what they
+        need. Restrict here rather than outside: PostgreSQL does not push a condition into a query with a
+        WITH clause."""
         line_filter, cogs_filter = [], []
+        if partners is not None:
+            line_filter.append(SQL("am.commercial_partner_id IN (%s)", partners))
         if companies:
             line_filter.append(SQL("am.company_id IN %s", tuple(companies)))
             cogs_filter.append(SQL("c.company_id IN %s", tuple(companies)))
