@@ -69,7 +69,10 @@ class CrmCustomerPnl(models.Model):
     invoice_count = fields.Integer(string="Invoices")
     credit_note_count = fields.Integer(string="Credit Notes")
     payment_reminder_count = fields.Integer(string="Payment Reminders")
-    payment_delay_amount_days = fields.Float(string="Overdue Amount x Days")
+    payment_delay_amount_days = fields.Float(
+        string="Overdue Amount x Days",
+        help="Each amount owed past its due date times the days it stayed unpaid in the month: open invoices and "
+             "invoices paid late alike.")
     activity_count = fields.Integer(string="Activities")
 
     _partner_company_month_uniq = models.Constraint(
@@ -253,16 +256,14 @@ class CrmCustomerPnl(models.Model):
                    AND mm.date >= %(date_from)s
               GROUP BY 1, 2
                 UNION ALL
-                SELECT am.commercial_partner_id, gs.month::date, 'payment_delay',
-                       SUM(am.amount_residual_signed * (
-                           LEAST((gs.month + INTERVAL '1 month' - INTERVAL '1 day')::date, %(today)s)
-                           - GREATEST(gs.month::date, am.invoice_date_due + 1) + 1))
-                  FROM account_move am
+                SELECT od.partner_id, gs.month::date, 'payment_delay',
+                       SUM(od.amount * (LEAST((gs.month + INTERVAL '1 month' - INTERVAL '1 day')::date, od.stop)
+                                        - GREATEST(gs.month::date, od.start) + 1))
+                  FROM (%(overdue)s) od
                  CROSS JOIN LATERAL generate_series(
-                       date_trunc('month', GREATEST(am.invoice_date_due + 1, %(date_from)s)),
-                       date_trunc('month', %(today)s::date), INTERVAL '1 month') AS gs(month)
-                 WHERE am.company_id = %(company)s AND am.move_type = 'out_invoice' AND am.state = 'posted'
-                   AND am.payment_state IN ('not_paid', 'partial') AND am.invoice_date_due < %(today)s
+                       date_trunc('month', GREATEST(od.start, %(date_from)s)), date_trunc('month', od.stop),
+                       INTERVAL '1 month') AS gs(month)
+                 WHERE od.stop >= od.start
               GROUP BY 1, 2
                 UNION ALL
                 SELECT COALESCE(rp.commercial_partner_id, sorp.commercial_partner_id),
@@ -356,7 +357,31 @@ class CrmCustomerPnl(models.Model):
             """,
             company=company.id, date_from=date_from, today=today, channel=channel_cte,
             members=self.env["crm.segment.member"]._current_sql(),
-            channel_missing=channel_sql is None,
+            channel_missing=channel_sql is None, overdue=self._overdue_sql(company, today),
+        )
+
+    @api.model
+    def _overdue_sql(self, company, today):
+        """(partner_id, start, stop, amount): each amount a customer owed past its due date, from the day after
+        the due date to the day it was paid (a partial reconciliation dated after the due date), or to today
+        while it stays open. An invoice paid late costs as much carrying as one still open."""
+        return SQL(
+            """
+            SELECT am.commercial_partner_id AS partner_id, am.invoice_date_due + 1 AS start,
+                   %(today)s::date AS stop, am.amount_residual_signed AS amount
+              FROM account_move am
+             WHERE am.company_id = %(company)s AND am.move_type = 'out_invoice' AND am.state = 'posted'
+               AND am.payment_state IN ('not_paid', 'partial') AND am.invoice_date_due < %(today)s
+            UNION ALL
+            SELECT am.commercial_partner_id, am.invoice_date_due + 1, LEAST(apr.max_date, %(today)s::date),
+                   apr.amount
+              FROM account_move am
+              JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'payment_term'
+              JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
+             WHERE am.company_id = %(company)s AND am.move_type = 'out_invoice' AND am.state = 'posted'
+               AND apr.max_date > am.invoice_date_due
+            """,
+            company=company.id, today=today,
         )
 
     # --- drill-down to the documents behind each figure -----------------------

@@ -132,6 +132,16 @@ class TestOneTruth(TransactionCase):
         pnl = self.env["crm.customer.pnl"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(round(sum(pnl.mapped("net_revenue")), 2), round(ledger, 2))
 
+    def test_an_invoice_paid_late_costs_its_delay(self):
+        """Amount x days overdue, by hand: the late invoice (50, due on day 12, paid on day 32) was 20 days
+        overdue and still counts although it is paid; the dozen (96, due the day it was invoiced) had 16
+        credited 4 days later and 80 is still open today."""
+        self.assertIn(self.late.payment_state, ("paid", "in_payment"))
+        due = self.invoice.invoice_date_due
+        expected = 50.0 * 20 + 16.0 * (self.refund.invoice_date - due).days + 80.0 * (self.today - due).days
+        pnl = self.env["crm.customer.pnl"].search([("partner_id", "=", self.customer.id)])
+        self.assertAlmostEqual(sum(pnl.mapped("payment_delay_amount_days")), expected)
+
     def test_a_price_change_after_the_sale_changes_nothing(self):
         before = sum(self._fact().mapped("margin"))
         self.product.standard_price = 50.0
