@@ -17,6 +17,7 @@
         "views/crm_customer_measure_views.xml",
         "views/crm_strategy_views.xml",
         "views/crm_customer_pnl_views.xml",
+        "views/crm_cost_pool_views.xml",
         "views/crm_channel_views.xml",
         "views/crm_channel_evaluation_views.xml",
         "views/crm_channel_strategy_views.xml",

@@ -9,6 +9,7 @@ from . import crm_segment_history
 from . import crm_segment_product_abc
 from . import crm_cost_driver
 from . import crm_admin_cost_rule
+from . import crm_cost_pool
 from . import crm_customer_pnl
 from . import crm_customer_profitability
 from . import crm_pnl_action_rule

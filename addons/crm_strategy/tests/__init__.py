@@ -8,3 +8,4 @@ from . import test_crm_channel
 from . import test_crm_channel_evaluation
 from . import test_crm_channel_strategy
 from . import test_migrations
+from . import test_crm_cost_pool

@@ -47,6 +47,7 @@ EXPECTED = {
     "crm.channel.strategy.line": row(strategy_user=READ, strategy_manager=FULL),
     "crm.cost.driver": row(strategy_user=READ, strategy_manager=FULL),
     "crm.admin.cost.rule": row(strategy_user=READ, strategy_manager=FULL),
+    "crm.cost.pool": row(strategy_user=READ, strategy_manager=FULL),
     "crm.pnl.action.rule": row(strategy_user=READ, strategy_manager=FULL),
     # crm_analytics
     "crm.customer.metrics": row(strategy_user=READ, strategy_manager=READ),
