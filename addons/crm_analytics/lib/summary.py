@@ -12,7 +12,7 @@ import pandas as pd
 UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4375}
 
 COLUMNS = ["first_day", "last_day", "purchases", "revenue", "margin", "frequency", "recency", "T", "monetary",
-           "recency_days"]
+           "monetary_var", "recency_days"]
 
 
 def customer_summary(partner, day, revenue, margin, is_purchase, end_day, unit_days, calibration_end=None):
@@ -20,8 +20,10 @@ def customer_summary(partner, day, revenue, margin, is_purchase, end_day, unit_d
 
     ``day`` and ``end_day`` are day numbers (any epoch); occasions after ``end_day`` are ignored. Columns:
     first_day, last_day, purchases, revenue, margin, frequency, recency, T, monetary (mean revenue of the repeat
-    purchase days, >= 0), recency_days. With ``calibration_end`` (a day number), also the calibration / holdout
-    split for the back-test: in_calibration, cal_frequency, cal_recency, cal_T, holdout_purchases.
+    purchase days, >= 0), monetary_var (sample variance of the repeat purchase days' revenue, 0 below two repeat
+    purchases: the spread within a customer that the spend shrinkage weighs), recency_days. With
+    ``calibration_end`` (a day number), also the calibration / holdout split for the back-test: in_calibration,
+    cal_frequency, cal_recency, cal_T, holdout_purchases.
     """
     if unit_days <= 0:
         raise ValueError("unit_days must be > 0")
@@ -49,6 +51,9 @@ def customer_summary(partner, day, revenue, margin, is_purchase, end_day, unit_d
     out["T"] = (end_day - out["first_day"]) / unit_days
     repeat_revenue = (out["buy_revenue"] - first_revenue).clip(lower=0.0)
     out["monetary"] = np.where(out["frequency"] > 0, repeat_revenue / out["frequency"].clip(lower=1), 0.0)
+    repeats = buys[grouped.cumcount().to_numpy() > 0]
+    out["monetary_var"] = repeats.groupby("partner")["revenue"].var(ddof=1).reindex(out.index).fillna(0.0).clip(
+        lower=0.0)
     out["recency_days"] = end_day - out["last_day"]
     out = out.drop(columns="buy_revenue")
     if calibration_end is not None:

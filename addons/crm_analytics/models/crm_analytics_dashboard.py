@@ -52,9 +52,12 @@ class CrmAnalyticsDashboard(models.AbstractModel):
         Metrics = self.env["crm.customer.metrics"]
         Metrics.check_access("read")
         domain = self._metrics_domain(segment_id, channel, date_from, date_to)
+        fits = self._fits()
         return {
             "currency": self._currency_info(),
-            "kpis": self._kpis(domain),
+            "kpis": self._flag_kpis(self._kpis(domain), fits),
+            "fits": fits,
+            "warnings": self._chart_warnings(fits),
             "clv_distribution": self._clv_distribution(domain),
             "rfm_grid": self._rfm_grid(domain),
             "rfm_bins": self._rfm_bins(),
@@ -98,6 +101,66 @@ class CrmAnalyticsDashboard(models.AbstractModel):
             "retention": {"value": 100.0 * Metrics.search_count(domain & retained) / old_count if old_count else 0.0,
                           "domain": list(domain & retained)},
         }
+
+    @api.model
+    def _fits(self):
+        """The latest CLV fit of each selected company: back-test grades, CLV basis and why, what the
+        identification checks found; the dashboard shows them and warns on every figure that depends on them."""
+        Fit = self.env["crm.clv.model"]
+        grades = dict(Fit._fields["backtest_grade"].selection)
+        fits = []
+        for company in self.env.companies:
+            fit = Fit.search([("company_id", "=", company.id)], order="fit_date desc, id desc", limit=1)
+            if not fit:
+                continue
+            fits.append({
+                "id": fit.id, "company": company.name, "fit_date": fields.Datetime.to_string(fit.fit_date),
+                "grade": fit.backtest_grade or False, "grade_label": grades.get(fit.backtest_grade, "-"),
+                "mae": fit.holdout_mae, "naive_mae": fit.holdout_naive_mae, "holdout_days": fit.holdout_days,
+                "forecast_grade": fit.forecast_grade or False, "forecast_wape": fit.forecast_wape,
+                "forecast_naive_wape": fit.forecast_naive_wape, "basis": fit.clv_basis or "model",
+                "reason": fit.clv_basis_reason, "identified": fit.bgnbd_identified and fit.gg_identified,
+                "notes": fit.fit_notes, "n_customers": fit.n_customers, "n_repeat": fit.n_repeat,
+                "min_repeat": fit.clv_min_repeat, "horizon_months": fit.horizon_months or 12,
+            })
+        return fits
+
+    @api.model
+    def _flag_kpis(self, kpis, fits):
+        """Mark the KPIs that come from the fit: their period, whether the CLV is historical, and a warning when
+        the fit is graded C (worse than a naive forecast)."""
+        months = max((fit["horizon_months"] for fit in fits), default=12)
+        bases = {fit["basis"] for fit in fits}
+        basis = (bases.pop() if len(bases) == 1 else "mixed") if bases else False
+        graded_c = [fit["company"] for fit in fits if fit["grade"] == "C"]
+        warning = bool(graded_c) and self.env._("From a fit graded C (worse than a naive forecast)")
+        if graded_c and len(fits) > 1:
+            warning = f"{warning}: {', '.join(graded_c)}"
+        for key in ("active", "clv_total", "clv_average"):
+            kpis[key]["fit"] = True
+            kpis[key]["warning"] = warning
+        for key in ("clv_total", "clv_average"):
+            kpis[key]["period"] = self.env._("next %s months", months)
+            kpis[key]["basis"] = basis
+        for key in ("revenue", "margin"):
+            kpis[key]["period"] = self.env._("all time")
+        return kpis
+
+    @api.model
+    def _chart_warnings(self, fits):
+        """Warnings on the charts that depend on a fit graded C or on a historical CLV."""
+        clv_warning = False
+        if any(fit["grade"] == "C" for fit in fits):
+            clv_warning = self.env._(
+                "The CLV model's back-test is graded C (worse than a naive forecast): the CLV shown is historical.")
+        elif any(fit["basis"] == "historical" for fit in fits):
+            clv_warning = self.env._("Historical CLV, not a model output: see the fit above.")
+        forecast = [fit["company"] for fit in fits if fit["forecast_grade"] == "C"]
+        forecast_warning = forecast and self.env._(
+            "The run-rate forecast's back-test is graded C (worse than a naive forecast)")
+        if forecast and len(fits) > 1:
+            forecast_warning = f"{forecast_warning}: {', '.join(forecast)}"
+        return {"clv": clv_warning, "forecast": forecast_warning or False}
 
     @api.model
     def _clv_distribution(self, domain):

@@ -1,9 +1,13 @@
+import numpy as np
+
 from odoo import api, fields, models
 
-from ..lib import clv
+from ..lib import clv, clv_basis
 
 GRADES = [("A", "A - clearly beats the naive forecast"), ("B", "B - no worse than naive"),
           ("C", "C - worse than naive")]
+BASES = [(clv_basis.MODEL, "Model (BG/NBD x Gamma-Gamma)"), (clv_basis.HISTORICAL, "Historical (not a model output)")]
+SPEND_METHODS = [("gamma_gamma", "Gamma-Gamma"), ("shrinkage", "Empirical-Bayes shrinkage")]
 
 
 class CrmClvModel(models.Model):
@@ -57,6 +61,52 @@ class CrmClvModel(models.Model):
     forecast_wape = fields.Float(string="Run-rate Error (WAPE)", readonly=True, digits=(16, 4))
     forecast_naive_wape = fields.Float(string="Naive Error (WAPE)", readonly=True, digits=(16, 4))
     forecast_grade = fields.Selection(GRADES, string="Run-rate Grade", readonly=True)
+    # Identification (lib.clv): whether the data pin each model down, how well (standard errors from the Hessian of
+    # the log-likelihood) and, when not, why and what was used instead.
+    bgnbd_identified = fields.Boolean(string="BG/NBD Identified", readonly=True, default=True)
+    bgnbd_regularised = fields.Boolean(
+        string="BG/NBD Regularised", readonly=True,
+        help="The data did not identify the BG/NBD model: its parameters come from a refit with a weak prior.")
+    bgnbd_issues = fields.Char(string="BG/NBD Issues", readonly=True, help="Why the fit is not identified (codes).")
+    bgnbd_cov = fields.Json(string="BG/NBD Covariance", readonly=True,
+                            help="Covariance of log(r, alpha, a, b); scores the intervals of later refreshes.")
+    r_se = fields.Float(string="r Std. Error", readonly=True)
+    alpha_se = fields.Float(string="alpha Std. Error", readonly=True)
+    a_se = fields.Float(string="a Std. Error", readonly=True)
+    b_se = fields.Float(string="b Std. Error", readonly=True)
+    gg_identified = fields.Boolean(string="Gamma-Gamma Identified", readonly=True, default=True)
+    gg_method = fields.Selection(
+        SPEND_METHODS, string="Spend Model", readonly=True, default="gamma_gamma",
+        help="Empirical-Bayes shrinkage replaces the Gamma-Gamma fit when the data do not identify it.")
+    gg_issues = fields.Char(string="Gamma-Gamma Issues", readonly=True, help="Why the fit is not identified (codes).")
+    gg_cov = fields.Json(string="Spend Covariance", readonly=True,
+                         help="Covariance of log(p, q - 1, v), or the variance of the base mean for the shrinkage.")
+    p_se = fields.Float(string="p Std. Error", readonly=True)
+    q_se = fields.Float(string="q Std. Error", readonly=True)
+    v_se = fields.Float(string="v Std. Error", readonly=True)
+    gg_mean = fields.Monetary(
+        string="Mean Spend per Purchase", compute="_compute_gg_mean",
+        help="What a customer without repeat purchases is expected to spend per purchase: p v / (q - 1).")
+    gg_mean_se = fields.Monetary(string="Mean Spend Std. Error", compute="_compute_gg_mean")
+    gg_credibility = fields.Float(
+        string="Credibility Weight (k)", compute="_compute_gg_mean", digits=(16, 3),
+        help="The base mean counts as k purchases against a customer's own repeat purchases: (q - 1) / p.")
+    fit_notes = fields.Text(compute="_compute_fit_notes", help="What the identification checks found, in words.")
+    # Minimum base: below it, or at back-test grade C, the CLV shown is historical, not the model's.
+    clv_basis = fields.Selection(BASES, string="CLV Basis", readonly=True, default=clv_basis.MODEL)
+    clv_min_repeat = fields.Integer(string="Minimum Repeat Customers", readonly=True,
+                                    help="The setting in force at the fit.")
+    clv_basis_reason = fields.Text(string="Why This Basis", compute="_compute_clv_basis_reason")
+    hist_retained = fields.Integer(
+        string="Retained Customers", readonly=True,
+        help="Customers acquired over a year before the fit who bought again in its last year.")
+    hist_eligible = fields.Integer(string="Customers Acquired over a Year Ago", readonly=True)
+    hist_retention = fields.Float(
+        string="Observed Annual Retention", compute="_compute_hist_retention", digits=(16, 4),
+        help="(retained + 1) / (acquired over a year ago + 2): the historical CLV's retention.")
+    hist_lifetime_years = fields.Float(
+        string="Expected Lifetime (years)", compute="_compute_hist_retention", digits=(16, 2),
+        help="1 / (1 - annual retention), the expected remaining lifetime the observed retention implies.")
     rfm_breakpoints = fields.Json(readonly=True, help="RFM quantile cut points of the fitted customer base.")
     fit_seconds = fields.Float(readonly=True, digits=(16, 3))
     refresh_seconds = fields.Float(readonly=True, digits=(16, 3))
@@ -71,6 +121,81 @@ class CrmClvModel(models.Model):
     def _compute_error_ratio(self):
         for fit in self:
             fit.error_ratio = fit.holdout_mae / fit.holdout_naive_mae if fit.holdout_naive_mae else 0.0
+
+    @api.depends("p", "q", "v", "gg_method", "gg_cov")
+    def _compute_gg_mean(self):
+        for fit in self:
+            spend = fit._gamma_gamma()
+            fit.gg_mean = spend.population_mean if fit.q > 1 else 0.0
+            fit.gg_credibility = spend.credibility if fit.p > 0 else 0.0
+            mean_se = spend.standard_errors.get("mean", 0.0) if fit.gg_method == "shrinkage" else 0.0
+            fit.gg_mean_se = mean_se if np.isfinite(mean_se) else 0.0
+
+    @api.depends("hist_retained", "hist_eligible")
+    def _compute_hist_retention(self):
+        for fit in self:
+            retention = fit._retention()
+            fit.hist_retention = retention.annual
+            fit.hist_lifetime_years = retention.lifetime_years
+
+    def _issue_words(self):
+        """{issue code: what it means}, for the notes of the fit form, the dashboard and the explanations."""
+        return {
+            "no_dropout": self.env._(
+                "a → 0, b → ∞: no customer has been seen to drop out, so the data cannot say how likely "
+                "that is (the plain fit would put every P(alive) at 100 %)"),
+            "boundary": self.env._("a parameter ran to the edge of its range"),
+            "flat": self.env._("the likelihood is nearly flat: a parameter is not determined within a factor of e²"),
+            "singular": self.env._("the likelihood has no clear maximum (its Hessian is not positive definite)"),
+            "not_converged": self.env._("the optimiser did not converge"),
+            "q_near_1": self.env._("q → 1: the mean spend of the base, p·v / (q − 1), would be unbounded"),
+            "implausible_mean": self.env._("the mean spend it implies lies outside the spends observed"),
+            "no_repeat_spend": self.env._("no repeat purchase with a positive amount to learn spend from"),
+        }
+
+    def _issues_text(self, codes):
+        words = self._issue_words()
+        return "; ".join(words.get(code, code) for code in (codes or "").split(",") if code)
+
+    @api.depends("bgnbd_identified", "bgnbd_issues", "gg_identified", "gg_issues", "gg_method", "n_customers")
+    def _compute_fit_notes(self):
+        for fit in self:
+            notes = []
+            if not fit.bgnbd_identified:
+                notes.append(fit.env._(
+                    "BG/NBD not identified on %(n)s customers (%(why)s): its parameters come from a refit with a weak "
+                    "prior, so P(alive) and the expected purchases lean on that prior.",
+                    n=fit.n_customers, why=fit._issues_text(fit.bgnbd_issues)))
+            if not fit.gg_identified:
+                notes.append(fit.env._(
+                    "Gamma-Gamma not identified on %(n)s repeat customers (%(why)s): the spend per purchase is the "
+                    "customer's own mean shrunk towards the base mean (empirical Bayes).",
+                    n=fit.gg_customers, why=fit._issues_text(fit.gg_issues)))
+            fit.fit_notes = "\n".join(notes) or fit.env._("Both models are identified by the data.")
+
+    @api.depends("clv_basis", "n_repeat", "clv_min_repeat", "backtest_grade", "holdout_mae", "holdout_naive_mae",
+                 "holdout_days")
+    def _compute_clv_basis_reason(self):
+        for fit in self:
+            fit.clv_basis_reason = fit._basis_reason()
+
+    def _basis_reason(self):
+        """Why the CLV shown is (or is not) the model's, with the figures."""
+        self.ensure_one()
+        if self.clv_basis != clv_basis.HISTORICAL:
+            return self.env._("Model CLV: %(n)s repeat customers (minimum %(min)s), back-test grade %(grade)s.",
+                              n=self.n_repeat, min=self.clv_min_repeat, grade=self.backtest_grade or "-")
+        _basis, reasons = clv_basis.clv_basis(self.n_repeat, self.clv_min_repeat, self.backtest_grade)
+        words = []
+        if "few_repeat" in reasons:
+            words.append(self.env._("only %(n)s repeat customers, below the minimum of %(min)s set in the settings",
+                                    n=self.n_repeat, min=self.clv_min_repeat))
+        if "grade_c" in reasons:
+            words.append(self.env._(
+                "the back-test grade is C: over the %(days)s-day holdout the model's error (%(mae)s purchases per "
+                "customer) is worse than a naive forecast's (%(naive)s)",
+                days=self.holdout_days, mae=f"{self.holdout_mae:.3f}", naive=f"{self.holdout_naive_mae:.3f}"))
+        return self.env._("The CLV shown is historical, not a model output, because %s.", "; and ".join(words))
 
     def _compute_metrics_count(self):
         counts = dict(self.env["crm.customer.metrics"]._read_group(
@@ -89,9 +214,78 @@ class CrmClvModel(models.Model):
     def _bgnbd(self):
         self.ensure_one()
         return clv.BGNBDFit(r=self.r, alpha=self.alpha, a=self.a, b=self.b,
-                            log_likelihood=self.bgnbd_log_likelihood, n_customers=self.n_customers)
+                            log_likelihood=self.bgnbd_log_likelihood, n_customers=self.n_customers,
+                            identified=self.bgnbd_identified, regularised=self.bgnbd_regularised,
+                            issues=tuple(filter(None, (self.bgnbd_issues or "").split(","))),
+                            cov=_matrix(self.bgnbd_cov, 4))
 
     def _gamma_gamma(self):
         self.ensure_one()
         return clv.GammaGammaFit(p=self.p, q=self.q, v=self.v, log_likelihood=self.gg_log_likelihood,
-                                 n_customers=self.gg_customers)
+                                 n_customers=self.gg_customers, identified=self.gg_identified,
+                                 method=self.gg_method or "gamma_gamma",
+                                 issues=tuple(filter(None, (self.gg_issues or "").split(","))),
+                                 cov=_matrix(self.gg_cov, 1 if self.gg_method == "shrinkage" else 3))
+
+    def _retention(self):
+        self.ensure_one()
+        return clv_basis.Retention(retained=self.hist_retained, eligible=self.hist_eligible)
+
+    @api.model
+    def _fit_values(self, bgnbd, gg, customers, settings, grade):
+        """What a fit records beyond its parameters: identification, standard errors, covariances, and the CLV
+        basis (model or historical) with the retention the historical CLV needs."""
+        repeat = int((customers["frequency"].to_numpy(float) > 0).sum()) if len(customers) else 0
+        basis, _reasons = clv_basis.clv_basis(repeat, settings["clv_min_repeat"], grade)
+        retention = clv_basis.observed_retention(
+            customers["T"].to_numpy(float) * settings["unit_days"], customers["recency_days"].to_numpy(float))
+        bg_se, gg_se = bgnbd.standard_errors, gg.standard_errors
+        finite = {key: float(value) if np.isfinite(value) else 0.0 for key, value in (
+            ("r_se", bg_se["r"]), ("alpha_se", bg_se["alpha"]), ("a_se", bg_se["a"]), ("b_se", bg_se["b"]),
+            ("p_se", gg_se.get("p", np.nan)), ("q_se", gg_se.get("q_minus_1", np.nan)),
+            ("v_se", gg_se.get("v", np.nan)))}
+        return {
+            "bgnbd_identified": bgnbd.identified,
+            "bgnbd_regularised": bgnbd.regularised,
+            "bgnbd_issues": ",".join(bgnbd.issues),
+            "bgnbd_cov": [list(row) for row in bgnbd.cov] or False,
+            "gg_identified": gg.identified,
+            "gg_method": gg.method,
+            "gg_issues": ",".join(gg.issues),
+            "gg_cov": [list(row) for row in gg.cov] or False,
+            **finite,
+            "clv_basis": basis,
+            "clv_min_repeat": settings["clv_min_repeat"],
+            "hist_retained": retention.retained,
+            "hist_eligible": retention.eligible,
+        }
+
+    def _score_clv(self, frame, settings, margin_rate, monthly_rate):
+        """CLV of the customers in ``frame`` (the refresh's rows) over the horizon, with its 80 % interval, and the
+        model's own figure: on the model basis they are the same; on the historical basis the CLV is the
+        historical one and the model figure is kept only to be explained."""
+        self.ensure_one()
+        x = frame["frequency"].to_numpy(float)
+        T = frame["age"].to_numpy(float)
+        t_x = np.minimum(frame["recency"].to_numpy(float), T)
+        mv = frame["monetary_value"].to_numpy(float)
+        month = clv_basis.DAYS_PER_MONTH / settings["unit_days"]
+        args = (x, t_x, T, mv, margin_rate, settings["horizon_months"], monthly_rate, month)
+        if self.clv_basis == clv_basis.HISTORICAL:
+            model_clv = clv.discounted_clv(self._bgnbd(), self._gamma_gamma(), *args)
+            value, low, high = clv_basis.historical_clv(
+                margin_rate * frame["revenue_total"].to_numpy(float), T * settings["unit_days"], self._retention(),
+                settings["horizon_months"], monthly_rate)
+        else:
+            value, low, high = clv.clv_interval(self._bgnbd(), self._gamma_gamma(), *args)
+            model_clv = value
+        return {"clv": value, "clv_low": low, "clv_high": high, "clv_model": model_clv}
+
+
+def _matrix(value, size):
+    """A stored covariance as the tuple of rows the fits take; empty when missing or malformed."""
+    try:
+        rows = tuple(tuple(float(c) for c in row) for row in value or ())
+    except (TypeError, ValueError):
+        return ()
+    return rows if len(rows) == size and all(len(row) == size for row in rows) else ()

@@ -12,7 +12,7 @@ from odoo.addons.crm_strategy.tools.locks import lock_namespace, try_lock
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, config
 
-from ..lib import clv, forecast, rfm, summary
+from ..lib import clv, clv_basis, forecast, rfm, summary
 from ..tools.pgcopy import copy_in_binary, copy_out
 
 _logger = logging.getLogger(__name__)
@@ -48,6 +48,9 @@ STAGING_COLUMNS = {
     "expected_order_value": "float8",
     "expected_order_margin": "float8",
     "clv": "float8",
+    "clv_low": "float8",
+    "clv_high": "float8",
+    "clv_model": "float8",
 }
 
 
@@ -104,7 +107,8 @@ class CrmCustomerMetrics(models.Model):
     expected_order_margin = fields.Monetary(string="Expected Margin per Order", readonly=True, aggregator="avg")
     clv = fields.Monetary(
         string="CLV", readonly=True,
-        help="Discounted margin expected over the horizon (BG/NBD purchases x Gamma-Gamma value x margin rate).")
+        help="Discounted margin expected over the horizon (BG/NBD purchases x Gamma-Gamma value x margin rate); "
+             "the historical CLV instead when the fit's base is too small or its back-test grade is C.")
     # Acquisition
     acquisition_date = fields.Date(readonly=True)
     cohort_month = fields.Date(readonly=True, index=True, help="First day of the month of the first purchase.")
@@ -260,6 +264,7 @@ class CrmCustomerMetrics(models.Model):
             "forecast_months": max(number("forecast_months", 6, int), 1),
             "backtest_months": max(number("backtest_months", 12, int), 1),
             "rfm_bins": min(max(number("rfm_bins", rfm.BINS, int), rfm.MIN_BINS), rfm.MAX_BINS),
+            "clv_min_repeat": max(number("clv_min_repeat", clv_basis.MIN_REPEAT, int), 1),
         }
 
     @api.model
@@ -396,7 +401,7 @@ class CrmCustomerMetrics(models.Model):
         m = customers["monetary"].to_numpy(float)
         if len(x):
             bgnbd = clv.fit_bgnbd(x, t_x, T)
-            gg = clv.fit_gamma_gamma(x, m)
+            gg = clv.fit_gamma_gamma(x, m, monetary_var=customers["monetary_var"].to_numpy(float))
         else:
             bgnbd = clv.BGNBDFit(r=1.0, alpha=1.0, a=1.0, b=1.0, log_likelihood=0.0, n_customers=0)
             gg = clv.GammaGammaFit(p=1.0, q=2.0, v=0.0, log_likelihood=0.0, n_customers=0)
@@ -438,6 +443,7 @@ class CrmCustomerMetrics(models.Model):
             "holdout_mae": holdout["mae"],
             "holdout_naive_mae": holdout["naive_mae"],
             "backtest_grade": holdout["grade"],
+            **self.env["crm.clv.model"]._fit_values(bgnbd, gg, customers, settings, holdout["grade"]),
         })
 
     def _predict(self, customers, settings, model, cuts):
@@ -476,8 +482,8 @@ class CrmCustomerMetrics(models.Model):
         frame["expected_order_value"] = value
         frame["expected_order_margin"] = value * margin_rate
         monthly_rate = (1.0 + settings["discount_rate"] / 100.0) ** (1.0 / 12.0) - 1.0
-        frame["clv"] = clv.discounted_clv(bgnbd, gg, x, t_x, T, mv, margin_rate, settings["horizon_months"],
-                                          monthly_rate, period_length=month)
+        for name, values in model._score_clv(frame, settings, margin_rate, monthly_rate).items():
+            frame[name] = values
         return frame[list(STAGING_COLUMNS)], cuts
 
     def _acquisition_channel_sql(self, settings):
@@ -535,14 +541,16 @@ class CrmCustomerMetrics(models.Model):
                 partner_id, company_id, segment_id, first_purchase_date, last_purchase_date, purchase_count,
                 revenue_total, margin_total, margin_rate, frequency, recency, age, monetary_value, recency_days,
                 rfm_recency, rfm_frequency, rfm_monetary, rfm_segment, p_alive, expected_purchases,
-                buy_probability, expected_order_value, expected_order_margin, clv, acquisition_date, cohort_month,
+                buy_probability, expected_order_value, expected_order_margin, clv, clv_low, clv_high, clv_model,
+                acquisition_date, cohort_month,
                 acquisition_channel, acquisition_source_id, acquisition_medium_id, acquisition_campaign_id,
                 acquisition_team_id, acquisition_cost, clv_model_id, refresh_date)
             SELECT s.partner_id, %(company)s, seg.segment_id, %(epoch)s::date + s.first_day,
                    %(epoch)s::date + s.last_day, s.purchase_count, s.revenue_total, s.margin_total, s.margin_rate,
                    s.frequency, s.recency, s.age, s.monetary_value, s.recency_days, s.rfm_recency, s.rfm_frequency,
                    s.rfm_monetary, s.rfm_segment, s.p_alive, s.expected_purchases, s.buy_probability,
-                   s.expected_order_value, s.expected_order_margin, s.clv, %(epoch)s::date + s.first_day,
+                   s.expected_order_value, s.expected_order_margin, s.clv, s.clv_low, s.clv_high, s.clv_model,
+                   %(epoch)s::date + s.first_day,
                    date_trunc('month', %(epoch)s::date + s.first_day)::date, %(channel)s, acq.source_id,
                    acq.medium_id, acq.campaign_id, acq.team_id, 0, %(model)s, NOW() AT TIME ZONE 'UTC'
               FROM crm_analytics_staging s
@@ -563,6 +571,7 @@ class CrmCustomerMetrics(models.Model):
                 p_alive = EXCLUDED.p_alive, expected_purchases = EXCLUDED.expected_purchases,
                 buy_probability = EXCLUDED.buy_probability, expected_order_value = EXCLUDED.expected_order_value,
                 expected_order_margin = EXCLUDED.expected_order_margin, clv = EXCLUDED.clv,
+                clv_low = EXCLUDED.clv_low, clv_high = EXCLUDED.clv_high, clv_model = EXCLUDED.clv_model,
                 acquisition_date = EXCLUDED.acquisition_date, cohort_month = EXCLUDED.cohort_month,
                 acquisition_channel = EXCLUDED.acquisition_channel,
                 acquisition_source_id = EXCLUDED.acquisition_source_id,

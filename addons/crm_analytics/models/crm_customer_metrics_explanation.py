@@ -17,12 +17,19 @@ class CrmCustomerMetrics(models.Model):
 
     _inherit = "crm.customer.metrics"
 
+    # Written by the refresh with the CLV (see crm_clv_model._score_clv); shown here and exported.
+    clv_low = fields.Monetary(string="CLV Low (80%)", readonly=True, help="Lower end of the CLV's 80 % interval.")
+    clv_high = fields.Monetary(string="CLV High (80%)", readonly=True, help="Upper end of the CLV's 80 % interval.")
+    clv_model = fields.Monetary(
+        string="Model CLV", readonly=True,
+        help="What BG/NBD x Gamma-Gamma gives, also when the CLV shown is the historical one.")
+    clv_basis = fields.Selection(related="clv_model_id.clv_basis")
     explanation_html = fields.Html(
         string="Explanation", compute="_compute_explanation_html", sanitize=False,
         help="The inputs, the fitted parameters and the formula behind the CLV, P(alive), RFM segment and "
              "typology of this customer.")
 
-    @api.depends("clv", "p_alive", "rfm_segment", "clv_model_id")
+    @api.depends("clv", "clv_low", "clv_high", "clv_model", "p_alive", "rfm_segment", "clv_model_id")
     def _compute_explanation_html(self):
         for row in self:
             row.explanation_html = row._explanation_html() if row.partner_id else False
@@ -43,27 +50,10 @@ class CrmCustomerMetrics(models.Model):
                           unit=model.time_unit or "week")),
         ]
         if model:
-            sections.append((self.env._("Fitted model (%s)", model.display_name), [
-                ("BG/NBD r, alpha", f"{model.r:.4g}, {model.alpha:.4g}"),
-                ("BG/NBD a, b", f"{model.a:.4g}, {model.b:.4g}"),
-                ("Gamma-Gamma p, q, v", f"{model.p:.4g}, {model.q:.4g}, {model.v:.4g}"),
-                (self.env._("Back-test grade"), dict(model._fields["backtest_grade"].selection).get(
-                    model.backtest_grade, "-")),
-            ], self.env._("Fitted on %(n)s customers; the back-test compares predicted and actual purchases in "
-                          "a %(days)s-day holdout window with a naive forecast.", n=model.n_customers,
-                          days=model.holdout_days)))
+            sections.append(self._fit_section(model))
         sections += [
             (self.env._("P(alive) = %s", f"{100 * (self.p_alive or 0):.1f} %"), [], self._p_alive_words()),
-            (self.env._("CLV = %s", money(self.clv)), [
-                (self.env._("Expected purchases over the horizon"), _number(self.expected_purchases, 2)),
-                (self.env._("Expected value per order"), money(self.expected_order_value)),
-                (self.env._("Expected margin per order"), money(self.expected_order_margin)),
-            ], self.env._(
-                "Expected purchases (BG/NBD, given the customer's history and P(alive)) times the expected value of "
-                "an order (Gamma-Gamma: the customer's own mean repeat purchase, weighted by the number of repeat "
-                "purchases, blended with the population mean) times the margin rate, month by month over "
-                "%(months)s months, discounted at %(rate)s %% a year.",
-                months=model.horizon_months or 12, rate=model.discount_rate or 0)),
+            self._clv_section(model),
             (self.env._("RFM segment: %s", RFM_LABELS.get(self.rfm_segment, "-")), [
                 ("R, F, M", self.rfm_score or "-"),
             ], self._rfm_words()),
@@ -79,6 +69,73 @@ class CrmCustomerMetrics(models.Model):
             if words:
                 parts.append(Markup("<p class='text-muted'>%s</p>") % words)
         return Markup("<div class='o_crm_metrics_explanation'>%s</div>") % Markup("").join(parts)
+
+    def _fit_section(self, model):
+        """The fitted parameters with their standard errors, what the identification checks found, the grade."""
+        def with_se(values, errors):
+            return ", ".join(f"{v:.4g} ± {e:.2g}" if e else f"{v:.4g}" for v, e in zip(values, errors, strict=True))
+
+        rows = [
+            ("BG/NBD r, alpha", with_se((model.r, model.alpha), (model.r_se, model.alpha_se))),
+            ("BG/NBD a, b", with_se((model.a, model.b), (model.a_se, model.b_se))),
+        ]
+        if model.gg_method == "shrinkage":
+            rows += [
+                (self.env._("Mean spend per purchase of the base"),
+                 self._money(model.gg_mean) + (f" ± {self._money(model.gg_mean_se)}" if model.gg_mean_se else "")),
+                (self.env._("Credibility weight k (purchases)"), _number(model.gg_credibility, 3)),
+            ]
+        else:
+            rows.append(("Gamma-Gamma p, q, v", f"{model.p:.4g}, {model.q:.4g}, {model.v:.4g}"))
+            if model.p_se:
+                rows.append((self.env._("Standard errors of p, q, v"),
+                             f"{model.p_se:.2g}, {model.q_se:.2g}, {model.v_se:.2g}"))
+        rows.append((self.env._("Back-test grade"),
+                     dict(model._fields["backtest_grade"].selection).get(model.backtest_grade, "-")))
+        words = self.env._(
+            "Fitted on %(n)s customers (%(repeat)s repeat customers); the back-test compares predicted and actual "
+            "purchases in a %(days)s-day holdout window with a naive forecast.",
+            n=model.n_customers, repeat=model.n_repeat, days=model.holdout_days)
+        return self.env._("Fitted model (%s)", model.display_name), rows, words + " " + model.fit_notes
+
+    def _clv_section(self, model):
+        """The CLV with its 80 % interval and period; for a historical CLV, why and how it is computed."""
+        money = self._money
+        months = model.horizon_months or 12
+        interval = (self.env._("80 % interval"), f"{money(self.clv_low)} – {money(self.clv_high)}")
+        if self.clv_basis == "historical":
+            age_months = max((self.age or 0.0) * (self._unit_days(model) / 30.4375), 1.0)
+            per_month = max(self.margin_rate * self.revenue_total, 0.0) / age_months
+            expected = self.clv / per_month if per_month else 0.0
+            return (self.env._("Historical CLV over the next %(months)s months = %(clv)s", months=months,
+                               clv=money(self.clv)), [
+                (self.env._("Average margin per month so far"), money(per_month)),
+                (self.env._("Months expected over the horizon (discounted)"), _number(expected, 2)),
+                (self.env._("Observed annual retention"), f"{100 * model.hist_retention:.0f} % "
+                 f"({model.hist_retained} / {model.hist_eligible})"),
+                interval,
+                (self.env._("Model CLV (not used)"), money(self.clv_model)),
+            ], self.env._(
+                "%(reason)s Historical CLV = the customer's margin so far per month since the first purchase "
+                "(at least one month) times the months the customer is expected to stay over %(months)s months, "
+                "each survived with the observed monthly retention, discounted at %(rate)s %% a year. The interval "
+                "comes from the uncertainty of the observed retention.",
+                reason=model.clv_basis_reason, months=months, rate=model.discount_rate or 0))
+        return (self.env._("CLV over the next %(months)s months = %(clv)s", months=months, clv=money(self.clv)), [
+            (self.env._("Expected purchases over the horizon"), _number(self.expected_purchases, 2)),
+            (self.env._("Expected value per order"), money(self.expected_order_value)),
+            (self.env._("Expected margin per order"), money(self.expected_order_margin)),
+            interval,
+        ], self.env._(
+            "Expected purchases (BG/NBD, given the customer's history and P(alive)) times the expected value of "
+            "an order (the customer's own mean repeat purchase, weighted by the number of repeat purchases, "
+            "blended with the base's mean) times the margin rate, month by month over %(months)s months, "
+            "discounted at %(rate)s %% a year. The interval reflects how well the data pin the fitted parameters "
+            "down (their standard errors), not the ups and downs of the customer's own purchases.",
+            months=months, rate=model.discount_rate or 0))
+
+    def _unit_days(self, model):
+        return {"day": 1.0, "week": 7.0, "month": 30.4375}.get(model.time_unit or "week", 7.0)
 
     def _money(self, amount):
         return format_amount(self.env, amount or 0.0, self.currency_id or self.env.company.currency_id)

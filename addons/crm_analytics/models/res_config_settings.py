@@ -5,7 +5,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib import rfm
+from ..lib import clv_basis, rfm
 
 REFRESH_CRON = "crm_analytics.ir_cron_crm_analytics_refresh"
 
@@ -30,6 +30,11 @@ class ResConfigSettings(models.TransientModel):
     crm_analytics_buy_days = fields.Integer(
         string="Likelihood to buy within (days)", config_parameter="crm_analytics.buy_days", default=30,
         groups="base.group_system")
+    crm_analytics_clv_min_repeat = fields.Integer(
+        string="Minimum repeat customers for the model CLV", config_parameter="crm_analytics.clv_min_repeat",
+        default=clv_basis.MIN_REPEAT,
+        help="Below this number of repeat customers (or when the fit's back-test grade is C) the CLV shown is the "
+             "historical one, labelled as such, not the BG/NBD x Gamma-Gamma model's.", groups="base.group_system")
     crm_analytics_holdout_months = fields.Integer(
         string="Back-test holdout (months)", config_parameter="crm_analytics.holdout_months", default=6,
         groups="base.group_system")
@@ -61,9 +66,12 @@ class ResConfigSettings(models.TransientModel):
         string="Refresh at", default=2.0, help="Hour of the day (your time zone) the scheduled refresh starts.",
         groups="base.group_system")
 
-    @api.constrains("crm_analytics_rfm_bins", "crm_analytics_refresh_interval", "crm_analytics_refresh_hour")
+    @api.constrains("crm_analytics_rfm_bins", "crm_analytics_refresh_interval", "crm_analytics_refresh_hour",
+                    "crm_analytics_clv_min_repeat")
     def _check_crm_analytics_schedule(self):
         for settings in self:
+            if settings.crm_analytics_clv_min_repeat < 1:
+                raise ValidationError(self.env._("The minimum number of repeat customers must be at least 1."))
             if not rfm.MIN_BINS <= settings.crm_analytics_rfm_bins <= rfm.MAX_BINS:
                 raise ValidationError(self.env._(
                     "RFM bins must lie between %(low)s and %(high)s.", low=rfm.MIN_BINS, high=rfm.MAX_BINS))

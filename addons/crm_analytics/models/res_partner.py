@@ -14,6 +14,9 @@ class ResPartner(models.Model):
                                      groups=USER_GROUP)
     crm_clv = fields.Monetary(compute="_compute_crm_metrics", string="CLV", currency_field="crm_metrics_currency_id",
                               groups=USER_GROUP)
+    crm_clv_historical = fields.Boolean(
+        compute="_compute_crm_metrics", string="Historical CLV", groups=USER_GROUP,
+        help="The CLV is the historical one: the fit's base is too small or its back-test grade is C.")
     crm_metrics_currency_id = fields.Many2one("res.currency", compute="_compute_crm_metrics", groups=USER_GROUP)
     crm_p_alive = fields.Float(compute="_compute_crm_metrics", string="P(alive)", groups=USER_GROUP)
     crm_rfm_segment = fields.Selection(rfm.SEGMENTS, compute="_compute_crm_metrics", string="RFM Segment",
@@ -29,6 +32,7 @@ class ResPartner(models.Model):
             row = by_partner.get(partner.commercial_partner_id.id, self.env["crm.customer.metrics"])
             partner.crm_metrics_id = row
             partner.crm_clv = row.clv
+            partner.crm_clv_historical = row.clv_basis == "historical"
             partner.crm_metrics_currency_id = row.currency_id or self.env.company.currency_id
             partner.crm_p_alive = row.p_alive
             partner.crm_rfm_segment = row.rfm_segment

@@ -143,7 +143,7 @@ class TestCrmAnalyticsExport(AnalyticsViewsCase):
         self.assertEqual(sheet.cell(2, 1).data_type, "s")
         self.assertEqual(rows[1][2], "Champions")
         self.assertEqual(sheet.freeze_panes, "A2")
-        self.assertEqual(sheet.auto_filter.ref, "A1:Q4")
+        self.assertEqual(sheet.auto_filter.ref, "A1:T4")
         clv_col = rows[0].index("CLV") + 1
         self.assertEqual(sheet.cell(2, clv_col).number_format, "#,##0.00")
         self.assertEqual(sheet.cell(2, rows[0].index("P(alive)") + 1).number_format, "0.0%")

@@ -36,7 +36,7 @@ class TestCustomerMetrics(AccountTestInvoicingCommon):
         ICP = cls.env["ir.config_parameter"]
         for key, value in {"source": "invoice", "time_unit": "day", "horizon_months": "12", "discount_rate": "0",
                            "buy_days": "30", "holdout_months": "1", "channel_dimension": "source",
-                           "forecast_months": "6", "backtest_months": "12"}.items():
+                           "forecast_months": "6", "backtest_months": "12", "clv_min_repeat": "1"}.items():
             ICP.set_param(f"crm_analytics.{key}", value)
         company_vals = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
         cls.manager = new_test_user(
@@ -140,6 +140,18 @@ class TestCustomerMetrics(AccountTestInvoicingCommon):
         self.assertAlmostEqual(alice.expected_order_margin, value * 0.4, places=6)
         # Undiscounted, the CLV is expected purchases x expected margin per order.
         self.assertAlmostEqual(alice.clv, expected * value * 0.4, places=4)
+        # One repeat customer is enough for the model here (minimum set to 1): the CLV is the model's, in its
+        # interval; two customers do not identify the models, and the fit says so.
+        self.assertEqual(fit.clv_basis, "model")
+        self.assertEqual(alice.clv_model, alice.clv)
+        self.assertLess(alice.clv_low, alice.clv)
+        self.assertGreater(alice.clv_high, alice.clv)
+        self.assertFalse(fit.bgnbd_identified)
+        self.assertTrue(fit.bgnbd_regularised)
+        self.assertEqual(fit.gg_method, "shrinkage")
+        self.assertAlmostEqual(value, 150.0, msg="one repeat buyer: the base mean is Alice's own mean")
+        self.assertEqual(len(fit.bgnbd_cov), 4)
+        self.assertIn("not identified", fit.fit_notes)
         self.assertGreater(alice.buy_probability, 0.0)
         self.assertLessEqual(alice.buy_probability, alice.p_alive)
         self.assertEqual(fit.time_unit, "day")

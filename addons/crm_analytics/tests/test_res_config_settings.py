@@ -63,8 +63,19 @@ class TestCrmAnalyticsSettings(TransactionCase):
                                 ({"crm_analytics_rfm_bins": 11}, "RFM bins"),
                                 ({"crm_analytics_refresh_interval": 0}, "interval"),
                                 ({"crm_analytics_refresh_hour": 24.0}, "hour"),
-                                ({"crm_analytics_refresh_hour": -1.0}, "hour")):
+                                ({"crm_analytics_refresh_hour": -1.0}, "hour"),
+                                ({"crm_analytics_clv_min_repeat": 0}, "repeat customers")):
             with self.subTest(values=values), self.assertRaisesRegex(ValidationError, message):
                 self._save(crm_analytics_refresh_active=True, **values)
         self.assertEqual((ICP.get_param("crm_analytics.rfm_bins"), self.cron.interval_number, self.cron.nextcall),
                          before, "nothing changed")
+
+    def test_minimum_repeat_customers(self):
+        """The minimum base of the model CLV: a system parameter the refresh reads, default 30."""
+        Metrics = self.env["crm.customer.metrics"]
+        self.assertEqual(self.env["res.config.settings"].create({}).crm_analytics_clv_min_repeat, 30)
+        self._save(crm_analytics_clv_min_repeat=50)
+        self.assertEqual(self.env["ir.config_parameter"].get_param("crm_analytics.clv_min_repeat"), "50")
+        self.assertEqual(Metrics._analytics_settings()["clv_min_repeat"], 50)
+        self.env["ir.config_parameter"].set_param("crm_analytics.clv_min_repeat", "-3")
+        self.assertEqual(Metrics._analytics_settings()["clv_min_repeat"], 1, "typed by hand: clamped")

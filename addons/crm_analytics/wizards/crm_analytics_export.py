@@ -30,6 +30,11 @@ METRICS_COLUMNS = [
     ("Likelihood to buy", "pct", SQL("m.buy_probability")),
     ("Expected purchases", "float", SQL("m.expected_purchases")),
     ("CLV", "money", SQL("m.clv")),
+    ("CLV low (80%)", "money", SQL("m.clv_low")),
+    ("CLV high (80%)", "money", SQL("m.clv_high")),
+    ("CLV basis", "text", SQL("""CASE WHEN fit.id IS NOT NULL THEN
+        CASE fit.clv_basis WHEN 'historical' THEN 'Historical' ELSE 'Model' END
+        || ', next ' || COALESCE(fit.horizon_months, 12) || ' months' END""")),
     ("Acquisition date", "date", SQL("m.acquisition_date")),
     ("Acquisition channel", "text", SQL("m.acquisition_channel")),
     ("Acquisition cost", "money", SQL("m.acquisition_cost")),
@@ -98,6 +103,7 @@ class CrmAnalyticsExport(models.TransientModel):
             """SELECT %(columns)s FROM crm_customer_metrics m
                  JOIN res_partner rp ON rp.id = m.partner_id
             LEFT JOIN crm_segment seg ON seg.id = m.segment_id
+            LEFT JOIN crm_clv_model fit ON fit.id = m.clv_model_id
                 WHERE m.id IN (%(ids)s)
              ORDER BY m.clv DESC NULLS LAST, m.id""", columns=columns, ids=query.subselect()))
         labels = dict(self.env["crm.customer.metrics"]._fields["rfm_segment"].selection)

@@ -79,7 +79,7 @@ export class CrmAnalyticsDashboard extends Component {
 
     get kpiCards() {
         const k = this.state.data.kpis;
-        return [
+        const cards = [
             { key: "customers", label: _t("Customers"), value: k.customers.value.toLocaleString() },
             { key: "active", label: _t("Active (P(alive) ≥ 50%)"), value: k.active.value.toLocaleString() },
             { key: "at_risk", label: _t("At risk"), value: k.at_risk.value.toLocaleString() },
@@ -94,6 +94,18 @@ export class CrmAnalyticsDashboard extends Component {
             },
             { key: "retention", label: _t("12-month retention"), value: `${k.retention.value.toFixed(1)} %` },
         ];
+        // The fit's figures say where they come from: their period, a historical CLV, a C grade.
+        const bases = { historical: _t("historical, not a model output"), mixed: _t("model and historical") };
+        return cards.map((card) => ({
+            ...card,
+            period: k[card.key].period || "",
+            basis: bases[k[card.key].basis] || "",
+            warning: k[card.key].warning || "",
+        }));
+    }
+
+    gradeClass(grade) {
+        return { A: "text-bg-success", B: "text-bg-warning", C: "text-bg-danger" }[grade] || "text-bg-secondary";
     }
 
     openMetrics(domain, name) {
