@@ -270,16 +270,21 @@ class CrmClvModel(models.Model):
         t_x = np.minimum(frame["recency"].to_numpy(float), T)
         mv = frame["monetary_value"].to_numpy(float)
         month = clv_basis.DAYS_PER_MONTH / settings["unit_days"]
-        args = (x, t_x, T, mv, margin_rate, settings["horizon_months"], monthly_rate, month)
+        # a loss-making customer (negative contribution rate) has the CLV of its size, negative: the maths run on
+        # the rate's magnitude, the sign (and the order of the bounds) is applied after
+        sign = np.where(np.asarray(margin_rate, dtype=float) < 0, -1.0, 1.0)
+        rate = np.abs(margin_rate)
+        args = (x, t_x, T, mv, rate, settings["horizon_months"], monthly_rate, month)
         if self.clv_basis == clv_basis.HISTORICAL:
             model_clv = clv.discounted_clv(self._bgnbd(), self._gamma_gamma(), *args)
             value, low, high = clv_basis.historical_clv(
-                margin_rate * frame["revenue_total"].to_numpy(float), T * settings["unit_days"], self._retention(),
+                rate * frame["revenue_total"].to_numpy(float), T * settings["unit_days"], self._retention(),
                 settings["horizon_months"], monthly_rate)
         else:
             value, low, high = clv.clv_interval(self._bgnbd(), self._gamma_gamma(), *args)
             model_clv = value
-        return {"clv": value, "clv_low": low, "clv_high": high, "clv_model": model_clv}
+        low, high = np.where(sign < 0, high, low), np.where(sign < 0, low, high)
+        return {"clv": sign * value, "clv_low": sign * low, "clv_high": sign * high, "clv_model": sign * model_clv}
 
 
 def _matrix(value, size):

@@ -79,7 +79,11 @@ class CrmCustomerMetrics(models.Model):
     purchase_count = fields.Integer(string="Purchases", readonly=True, help="Days with at least one sale.")
     revenue_total = fields.Monetary(string="Revenue", readonly=True)
     margin_total = fields.Monetary(string="Margin", readonly=True)
-    margin_rate = fields.Float(readonly=True, aggregator="avg", digits=(16, 4))
+    margin_rate = fields.Float(
+        string="Contribution Rate", readonly=True, aggregator="avg", digits=(16, 4),
+        help="Share of the customer's revenue left after product, channel and cost-to-serve costs, from its customer "
+             "P&L (its gross margin rate while it has no P&L row); negative for a loss-making customer. The CLV is "
+             "this share of the expected revenue.")
     frequency = fields.Integer(string="Repeat Purchases", readonly=True, help="BG/NBD x: purchases after the first.")
     recency = fields.Float(
         string="Age at Last Purchase", readonly=True, aggregator="avg",
@@ -461,10 +465,8 @@ class CrmCustomerMetrics(models.Model):
                                        bins=settings["rfm_bins"], cuts=cuts or None)
         frame["rfm_recency"], frame["rfm_frequency"], frame["rfm_monetary"] = r, f, m
         frame["rfm_segment"] = rfm.segment(r, f, bins=settings["rfm_bins"])
-        revenue = frame["revenue_total"].to_numpy()
-        positive = revenue > 0
-        margin_rate = np.where(
-            positive, np.clip(frame["margin_total"].to_numpy() / np.where(positive, revenue, 1.0), 0.0, 1.0), 0.0)
+        margin_rate = self._contribution_rates(model.company_id, frame["partner_id"].to_numpy(np.int64),
+                                               frame["revenue_total"].to_numpy(), frame["margin_total"].to_numpy())
         frame["margin_rate"] = margin_rate
         bgnbd = model._bgnbd()
         gg = model._gamma_gamma()
@@ -485,6 +487,29 @@ class CrmCustomerMetrics(models.Model):
         for name, values in model._score_clv(frame, settings, margin_rate, monthly_rate).items():
             frame[name] = values
         return frame[list(STAGING_COLUMNS)], cuts
+
+    def _contribution_rates(self, company, partner_ids, revenue, margin):
+        """The share of its revenue each customer leaves after product, channel and cost-to-serve costs, from its
+        customer P&L (the suite's one definition of profit): a loss-making customer has a negative rate, hence a
+        negative CLV. Customers without P&L rows keep their gross margin rate."""
+        positive = revenue > 0
+        rate = np.where(positive, margin / np.where(positive, revenue, 1.0), 0.0)
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT partner_id, SUM(net_revenue)::float8,
+                   SUM(net_revenue - product_cost - channel_cost - cost_to_serve)::float8
+              FROM crm_customer_pnl
+             WHERE company_id = %s AND partner_id = ANY(%s)
+          GROUP BY partner_id
+            """, company.id, partner_ids.tolist()))
+        if rows:
+            pnl = pd.DataFrame(rows, columns=["partner_id", "net", "contribution"]).set_index("partner_id")
+            aligned = pnl.reindex(partner_ids)
+            net = aligned["net"].to_numpy(float)
+            contribution = aligned["contribution"].to_numpy(float)
+            known = np.isfinite(net) & (net > 0)
+            rate = np.where(known, contribution / np.where(known, net, 1.0), rate)
+        return np.clip(rate, -1.0, 1.0)
 
     def _acquisition_channel_sql(self, settings):
         """Label of the acquisition channel from the first document's channel (channel development), UTM source /

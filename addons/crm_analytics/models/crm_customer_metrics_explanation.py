@@ -44,7 +44,8 @@ class CrmCustomerMetrics(models.Model):
                 (self.env._("Age at last purchase (t_x)"), _number(self.recency, 2)),
                 (self.env._("Customer age (T)"), _number(self.age, 2)),
                 (self.env._("Mean repeat purchase (m)"), money(self.monetary_value)),
-                (self.env._("Margin rate"), f"{100 * (self.margin_rate or 0):.1f} %"),
+                (self.env._("Contribution rate (after product, channel and cost-to-serve costs)"),
+                 f"{100 * (self.margin_rate or 0):.1f} %"),
                 (self.env._("Days since last purchase"), _number(self.recency_days, 0)),
             ], self.env._("x, t_x and T are counted in %(unit)ss since the first purchase.",
                           unit=model.time_unit or "week")),
@@ -105,11 +106,11 @@ class CrmCustomerMetrics(models.Model):
         interval = (self.env._("80 % interval"), f"{money(self.clv_low)} – {money(self.clv_high)}")
         if self.clv_basis == "historical":
             age_months = max((self.age or 0.0) * (self._unit_days(model) / 30.4375), 1.0)
-            per_month = max(self.margin_rate * self.revenue_total, 0.0) / age_months
+            per_month = self.margin_rate * max(self.revenue_total, 0.0) / age_months
             expected = self.clv / per_month if per_month else 0.0
             return (self.env._("Historical CLV over the next %(months)s months = %(clv)s", months=months,
                                clv=money(self.clv)), [
-                (self.env._("Average margin per month so far"), money(per_month)),
+                (self.env._("Average contribution per month so far"), money(per_month)),
                 (self.env._("Months expected over the horizon (discounted)"), _number(expected, 2)),
                 (self.env._("Observed annual retention"), f"{100 * model.hist_retention:.0f} % "
                  f"({model.hist_retained} / {model.hist_eligible})"),

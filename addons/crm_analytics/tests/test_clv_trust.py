@@ -93,6 +93,10 @@ class TestClvTrust(AccountTestInvoicingCommon):
                 if row.margin_total > 0:
                     self.assertLessEqual(row.clv, 100 * row.margin_total)
                     self.assertLessEqual(row.clv_model, 100 * row.margin_total)
+                elif row.margin_total < 0:
+                    # a customer who lost money so far is worth a loss (issue 16): negative, bounded alike
+                    self.assertLessEqual(row.clv, 0.0)
+                    self.assertLessEqual(-row.clv, 100 * -row.margin_total)
                 else:
                     self.assertEqual(row.clv, 0.0)
                 self.assertLessEqual(row.expected_order_value, max(row.revenue_total, 41750.0))
@@ -213,6 +217,9 @@ class TestDemoCompany(TransactionCase):
             with self.subTest(customer=row.partner_id.name):
                 if row.margin_total > 0:
                     self.assertLessEqual(row.clv, 100 * row.margin_total)
+                elif row.margin_total < 0:
+                    self.assertLessEqual(row.clv, 0.0, "a loss-making customer has a negative CLV")
+                    self.assertLessEqual(-row.clv, 100 * -row.margin_total)
                 else:
                     self.assertEqual(row.clv, 0.0)
                 self.assertTrue(0.0 <= row.p_alive <= 1.0)

@@ -157,3 +157,30 @@ class TestOneTruth(TransactionCase):
         for partner_id, revenue, margin, cost in self.env.cr.fetchall():
             if cost >= 0:
                 self.assertLessEqual(round(margin, 2), round(revenue, 2), f"partner {partner_id}")
+
+    def test_clv_is_on_the_customer_profit(self):
+        """The CLV's margin is the customer's contribution in its P&L (after product, channel and cost-to-serve
+        costs), not its gross margin: a customer who costs more to serve than it leaves has a negative CLV."""
+        Metrics, Pnl = self.env["crm.customer.metrics"], self.env["crm.customer.pnl"]
+
+        def contribution_rate():
+            rows = Pnl.search([("partner_id", "=", self.customer.id)])
+            net = sum(rows.mapped("net_revenue"))
+            return (net - sum(rows.mapped("product_cost")) - sum(rows.mapped("channel_cost"))
+                    - sum(rows.mapped("cost_to_serve"))) / net
+
+        Metrics._refresh(self.company)
+        row = Metrics.search([("partner_id", "=", self.customer.id)])
+        self.assertAlmostEqual(row.margin_rate, contribution_rate(), places=4)
+        driver = self.env["crm.cost.driver"].search([("driver", "=", "invoice"), ("company_id", "=", self.company.id)])
+        driver = driver or self.env["crm.cost.driver"].create({"driver": "invoice", "company_id": self.company.id,
+                                                               "unit_cost": 0.0})
+        driver.unit_cost = 100.0  # two invoices at 100 each: more than the 64 of margin
+        Pnl._refresh_pnl(self.company)
+        Metrics._refresh(self.company)
+        row = Metrics.search([("partner_id", "=", self.customer.id)])
+        self.assertLess(contribution_rate(), 0)
+        self.assertAlmostEqual(row.margin_rate, max(contribution_rate(), -1.0), places=4)
+        self.assertLess(row.clv, 0, "a loss-making customer has a negative CLV, shown as such")
+        self.assertLessEqual(row.clv_low, row.clv + 1e-6)
+        self.assertLessEqual(row.clv, row.clv_high + 1e-6)
