@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from odoo import api, fields, models
+from odoo.addons.crm_strategy.tools.access import MANAGER_GROUP, check_group
 from odoo.addons.crm_strategy.tools.locks import lock_namespace, try_lock
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL, config
 
 from ..lib import clv, clv_basis, forecast, rfm, summary
@@ -141,24 +142,20 @@ class CrmCustomerMetrics(models.Model):
     # Entry points
     # ----------------------------------------------------------------------------------------------------------
 
-    def _check_refresh_access(self):
-        if not self.env.is_superuser() and not self.env.user.has_group("crm_strategy.group_crm_strategy_manager"):
-            raise AccessError(self.env._("Only CRM Strategy managers can refresh the customer analytics."))
-
     def action_refresh(self):
         """Button: full refresh of the selected companies, queued for the background job."""
-        self._check_refresh_access()
+        check_group(self.env, MANAGER_GROUP)
         return self._request_refresh(full=True)
 
     def action_refresh_incremental(self):
         """Button: recompute, in the background, only the customers whose documents changed since the last refresh."""
-        self._check_refresh_access()
+        check_group(self.env, MANAGER_GROUP)
         return self._request_refresh(full=False)
 
     def _request_refresh(self, full):
         """Queue a refresh of the current companies and wake the background job: a refresh of 10^5 customers takes
-        seconds to minutes, which a web request should not hold; the dashboard shows its progress."""
-        self._check_refresh_access()
+        seconds to minutes, which a web request should not hold; the dashboard shows its progress. The callers
+        checked the rights."""
         Param = self.env["ir.config_parameter"].sudo()
         pending = self._refresh_requests()
         for company in self.env.companies:

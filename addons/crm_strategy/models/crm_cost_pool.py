@@ -147,4 +147,5 @@ class CrmCostPool(models.Model):
             target = pool.driver_id if pool.target == "driver" else pool.admin_rule_id
             target.write({"unit_cost" if pool.target == "driver" else "rate": pool.rate})
         return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-            "type": "success", "message": self.env._("Rates written: the next P&L refresh charges them.")}}
+            "type": "success", "message": self.env._("Rates written: the next P&L refresh charges them."),
+            "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}

@@ -53,7 +53,8 @@ class CrmCustomerPnl(models.Model):
     net_revenue = fields.Monetary()
     product_cost = fields.Monetary(help="Cost of goods sold from the COGS journal items, else standard cost.")
     product_cost_estimated = fields.Boolean(
-        string="Standard Cost Used", help="Some lines had no COGS journal item: their standard cost was used.")
+        string="Standard Cost Used",
+        help="Some lines had no COGS journal item: their standard cost was used (zero when the product has none).")
     channel_cost = fields.Monetary()
     channel_cost_missing = fields.Boolean(
         string="No Channel Cost Rule", help="No channel cost rule applies yet: the channel cost is zero.")

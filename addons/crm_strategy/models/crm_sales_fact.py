@@ -40,7 +40,8 @@ class CrmSalesFact(models.Model):
     cost = fields.Monetary(string="Product Cost", readonly=True)
     margin = fields.Monetary(readonly=True, help="Net revenue minus product cost.")
     cost_estimated = fields.Boolean(string="Standard Cost Used", readonly=True,
-                                    help="No COGS journal item: the cost is the product's standard cost today.")
+                                    help="No COGS journal item: the cost is the product's standard cost today "
+                                         "(zero when the product has none).")
 
     @api.model
     def _lines_sql(self, companies=None, date_from=None, date_to=None, partners=None):
@@ -101,7 +102,8 @@ class CrmSalesFact(models.Model):
                    revenue,
                    COALESCE(cogs_amount, sign * qty * std_cost) AS cost,
                    revenue - COALESCE(cogs_amount, sign * qty * std_cost) AS margin,
-                   cogs_amount IS NULL AND std_cost <> 0 AS cost_estimated
+                   -- no COGS: the standard cost stands in, even a zero one (an unknown cost is no free product)
+                   cogs_amount IS NULL AND product_id IS NOT NULL AS cost_estimated
               FROM lines
             """,
             where=where, cogs_where=cogs_where,

@@ -70,6 +70,28 @@ class TestCrmCostPool(CrmStrategyCase):
         pool.with_user(self.manager).action_apply()
         self.assertAlmostEqual(self.rule.rate, 5.0)
 
+    def test_analytic_accounts_take_their_share(self):
+        """A pool on an analytic account counts the share of each journal item distributed to it: 400 of
+        which half goes to Logistics, inside the period, is 200."""
+        plan = self.env["account.analytic.plan"].create({"name": "Pool test plan"})
+        logistics = self.env["account.analytic.account"].create({"name": "Logistics", "plan_id": plan.id})
+        other = self.env["account.analytic.account"].create({"name": "Other", "plan_id": plan.id})
+        cash = self.env["account.account"].search(
+            [("account_type", "=", "asset_current"), ("company_ids", "in", self.company.id)], limit=1)
+        journal = self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", self.company.id)], limit=1)
+        self.env["account.move"].create({
+            "move_type": "entry", "journal_id": journal.id, "date": self.date_to,
+            "line_ids": [Command.create({"account_id": self.overhead.id, "debit": 400.0, "name": "rent",
+                                         "analytic_distribution": {str(logistics.id): 50, str(other.id): 50}}),
+                         Command.create({"account_id": cash.id, "credit": 400.0, "name": "paid"})],
+        }).action_post()
+        pool = self.env["crm.cost.pool"].create({
+            "name": "Logistics", "analytic_account_ids": [Command.set(logistics.ids)], "target": "driver",
+            "driver_id": self.delivery.id, "date_from": self.date_from, "date_to": self.date_to})
+        self.assertAlmostEqual(pool.pool_amount, 200.0)
+        self.assertAlmostEqual(pool.rate, 200.0 / 30, places=5)  # the rate is kept to 6 decimals
+
     def test_bad_input_and_rights(self):
         with self.assertRaises(ValidationError):
             self.env["crm.cost.pool"].create({"name": "No accounts", "target": "driver",

@@ -121,6 +121,15 @@ class TestCrmCustomerPnl(CrmStrategyCase):
         self.assertEqual(rows.segment_id, segment)
         self.assertAlmostEqual(by_segment[segment][0], sum(rows.mapped("profit")))
         self.assertIn("Net revenue", segment.pnl_waterfall_html)
+        # the tab and its smart button show the same twelve months, and say which, with the year
+        since, until = segment._pnl_period()
+        self.assertIn(str(until.year), segment.pnl_waterfall_html)
+        action = segment.action_view_pnl()
+        self.assertIn(str(until.year), action["name"])
+        shown = self.env["crm.customer.pnl"].search(action["domain"])
+        self.assertTrue(shown)
+        self.assertTrue(all(row.month >= since for row in shown))
+        self.assertIn(segment._pnl_period_label(), segment.pnl_waterfall_html)
 
     def test_profitability_whale_curve_and_suggestions(self):
         loser = self.env["res.partner"].create({"name": "Loss maker", "is_company": True})

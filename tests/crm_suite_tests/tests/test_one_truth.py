@@ -142,6 +142,19 @@ class TestOneTruth(TransactionCase):
         pnl = self.env["crm.customer.pnl"].search([("partner_id", "=", self.customer.id)])
         self.assertAlmostEqual(sum(pnl.mapped("payment_delay_amount_days")), expected)
 
+    def test_a_product_without_cost_is_flagged(self):
+        """Without COGS and without a standard cost, the margin is the whole revenue: the row says the cost is an
+        estimate, so a screen never presents it as a free product."""
+        product = self.env["product.product"].create({"name": "Costless", "list_price": 5.0, "standard_price": 0.0})
+        partner = self.env["res.partner"].create({"name": "Costless buyer", "is_company": True})
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": self.today,
+            "invoice_line_ids": [Command.create({"product_id": product.id, "quantity": 2, "price_unit": 5.0,
+                                                 "tax_ids": []})]})
+        move.action_post()
+        row = self.env["crm.sales.fact"].search([("partner_id", "=", partner.id)])
+        self.assertEqual((row.cost, row.margin, row.cost_estimated), (0.0, 10.0, True))
+
     def test_a_price_change_after_the_sale_changes_nothing(self):
         before = sum(self._fact().mapped("margin"))
         self.product.standard_price = 50.0
