@@ -28,18 +28,14 @@ class CrmCampaignRoi(models.Model):
     def _table_query(self):
         return SQL(
             """
-            WITH orders AS (
-                -- the campaign's invoiced sales (crm.sales.fact); orders behind the invoices, an invoice
-                -- without order counting as one
-                SELECT f.campaign_id, f.company_id,
-                       COUNT(DISTINCT COALESCE(sol.order_id, -f.move_id)) FILTER (WHERE NOT f.is_refund)
-                           AS order_count,
-                       COUNT(DISTINCT f.partner_id) AS customer_count,
+            WITH lines AS (
+                -- the campaign's invoiced sales (crm.sales.fact)
+                SELECT * FROM (%(lines)s) f WHERE f.campaign_id IS NOT NULL
+            ), order_count AS (%(order_count)s),
+            orders AS (
+                SELECT f.campaign_id, f.company_id, COUNT(DISTINCT f.partner_id) AS customer_count,
                        SUM(f.revenue) AS revenue, SUM(f.margin) AS margin
-                  FROM (%(lines)s) f
-             LEFT JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = f.id
-             LEFT JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                 WHERE f.campaign_id IS NOT NULL
+                  FROM lines f
               GROUP BY f.campaign_id, f.company_id
             ), spend AS (
                 SELECT campaign_id, company_id, SUM(amount) AS cost FROM crm_marketing_spend
@@ -49,12 +45,15 @@ class CrmCampaignRoi(models.Model):
                                       COALESCE(o.company_id, s.company_id)) AS id,
                    COALESCE(o.campaign_id, s.campaign_id) AS campaign_id,
                    COALESCE(o.company_id, s.company_id) AS company_id,
-                   COALESCE(o.order_count, 0) AS order_count, COALESCE(o.customer_count, 0) AS customer_count,
+                   COALESCE(oc.order_count, 0) AS order_count, COALESCE(o.customer_count, 0) AS customer_count,
                    COALESCE(o.revenue, 0) AS revenue, COALESCE(o.margin, 0) AS margin,
                    COALESCE(s.cost, 0) AS cost, COALESCE(o.margin, 0) - COALESCE(s.cost, 0) AS profit,
                    CASE WHEN s.cost > 0 THEN 100 * (COALESCE(o.margin, 0) - s.cost) / s.cost END AS roi
               FROM orders o
          FULL JOIN spend s ON s.campaign_id = o.campaign_id AND s.company_id = o.company_id
+         LEFT JOIN order_count oc ON oc.campaign_id = o.campaign_id AND oc.company_id = o.company_id
             """,
             lines=self.env["crm.sales.fact"]._lines_sql(),
+            order_count=self.env["crm.sales.fact"]._order_count_sql(
+                SQL("SELECT * FROM lines"), ["campaign_id", "company_id"]),
         )

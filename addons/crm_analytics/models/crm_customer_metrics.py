@@ -305,27 +305,11 @@ class CrmCustomerMetrics(models.Model):
 
     def _occasions_query(self, company, settings, end, partners_sql=None):
         """Per customer and day: revenue, margin (company currency) and whether a sale happened that day."""
-        restrict = SQL()
+        facts = self.env["crm.sales.fact"]
         if settings["source"] == "order":
-            if partners_sql is not None:
-                restrict = SQL("AND rp.commercial_partner_id IN (%s)", partners_sql)
-            return SQL(
-                """
-                SELECT rp.commercial_partner_id, so.date_order::date - %(epoch)s::date,
-                       SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)),
-                       SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1) - sol.product_uom_qty
-                           * COALESCE((pp.standard_price ->> so.company_id::text)::float8, 0)),
-                       1
-                  FROM sale_order_line sol
-                  JOIN sale_order so ON so.id = sol.order_id
-                  JOIN res_partner rp ON rp.id = so.partner_id
-             LEFT JOIN product_product pp ON pp.id = sol.product_id
-                 WHERE so.state = 'sale' AND so.company_id = %(company)s AND sol.display_type IS NULL
-                   AND NOT COALESCE(sol.is_downpayment, FALSE) AND so.date_order::date <= %(end)s %(restrict)s
-              GROUP BY 1, 2
-                """,
-                epoch=EPOCH, company=company.id, end=end, restrict=restrict,
-            )
+            lines = facts._order_lines_sql(company.ids, date_to=end, partners=partners_sql)
+        else:
+            lines = facts._lines_sql(company.ids, date_to=end, partners=partners_sql)
         return SQL(
             """
             SELECT f.partner_id, f.invoice_date - %(epoch)s::date, SUM(f.revenue), SUM(f.margin),
@@ -333,8 +317,7 @@ class CrmCustomerMetrics(models.Model):
               FROM (%(lines)s) f
           GROUP BY 1, 2
             """,
-            epoch=EPOCH,
-            lines=self.env["crm.sales.fact"]._lines_sql(company.ids, date_to=end, partners=partners_sql),
+            epoch=EPOCH, lines=lines,
         )
 
     def _changed_partners_sql(self, company, settings, since):

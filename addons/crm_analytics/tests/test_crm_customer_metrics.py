@@ -157,6 +157,25 @@ class TestCustomerMetrics(AccountTestInvoicingCommon):
         self.assertEqual(fit.time_unit, "day")
         self.assertTrue(fit.rfm_breakpoints)
 
+    def test_order_source_reads_booked_orders(self):
+        """With the "Confirmed orders" source, a dozen booked at 1,080 is revenue 1,080 and margin
+        1,080 - 12 x 60, whatever is invoiced; a quotation is no purchase."""
+        self.env["ir.config_parameter"].set_param("crm_analytics.source", "order")
+        carol = self.env["res.partner"].create({"name": "Carol Booked", "is_company": True})
+        orders = self.env["sale.order"].create([{
+            "partner_id": carol.id,
+            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1,
+                                           "price_unit": 1080.0, "tax_ids": [Command.clear()],
+                                           "product_uom_id": self.env.ref("uom.product_uom_dozen").id})],
+        } for _i in range(2)])
+        orders[0].action_confirm()
+        self.Metrics._refresh(self.company)
+        rows = self._rows()
+        self.assertNotIn(self.bob, rows, "Bob's invoices are not orders")
+        self.assertAlmostEqual(rows[carol].revenue_total, 1080.0)
+        self.assertAlmostEqual(rows[carol].margin_total, 1080.0 - 12 * 60.0)
+        self.assertEqual(rows[carol].purchase_count, 1)
+
     def test_analyses(self):
         lead = self.env["crm.lead"].create({
             "name": "Big deal", "type": "opportunity", "partner_id": self.bob.id, "expected_revenue": 1000.0,

@@ -131,7 +131,7 @@ class CrmChannelEvaluation(models.Model):
         rows = self.env.execute_query_dict(SQL(
             """
             WITH lines AS (
-                SELECT f.id AS line_id, f.move_id, f.is_refund, f.channel_id, f.partner_id, f.revenue,
+                SELECT f.id, f.move_id, f.is_refund, f.channel_id, f.partner_id, f.revenue,
                        f.month, f.margin
                   FROM (%(lines)s) f
             ), per_partner AS (
@@ -166,15 +166,7 @@ class CrmChannelEvaluation(models.Model):
                   FROM lines WHERE channel_id IS NOT NULL GROUP BY channel_id
             ), news AS (
                 SELECT channel_id, COUNT(*) AS new_customer_count FROM new_customer GROUP BY channel_id
-            ), orders AS (
-                -- the orders behind the period's invoices (an invoice without order counts as one), so a
-                -- channel with revenue has orders
-                SELECT l.channel_id, COUNT(DISTINCT COALESCE(sol.order_id, -l.move_id)) AS order_count
-                  FROM lines l
-             LEFT JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = l.line_id
-             LEFT JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                 WHERE l.channel_id IS NOT NULL AND NOT l.is_refund
-              GROUP BY l.channel_id
+            ), orders AS (%(orders)s
             )
             SELECT c.id AS channel_id,
                    COALESCE(pc.customer_count, 0) AS customer_count,
@@ -198,6 +190,7 @@ class CrmChannelEvaluation(models.Model):
              WHERE c.id IN %(channels)s
             """,
             company=company.id, date_from=date_from, date_to=date_to, first=first,
+            orders=self.env["crm.sales.fact"]._order_count_sql(SQL("SELECT * FROM lines"), ["channel_id"]),
             channels=tuple(channels.ids), members=self.env["crm.segment.member"]._current_sql(),
             lines=self.env["crm.sales.fact"]._lines_sql(company.ids, date_from, date_to),
         ))

@@ -109,6 +109,71 @@ class CrmSalesFact(models.Model):
             where=where, cogs_where=cogs_where,
         )
 
+    @api.model
+    def _order_lines_sql(self, companies=None, date_to=None, partners=None):
+        """Booked rather than invoiced sales: the product lines of confirmed sales orders with the fact's
+        columns (the order date as invoice_date, no move), for the analytics' "Confirmed orders" source.
+        Company currency and the product's unit as in the fact; the cost is the standard cost, always flagged,
+        since nothing has left the warehouse's books yet."""
+        line_filter = []
+        if partners is not None:
+            line_filter.append(SQL("rp.commercial_partner_id IN (%s)", partners))
+        if companies:
+            line_filter.append(SQL("so.company_id IN %s", tuple(companies)))
+        if date_to:
+            line_filter.append(SQL("so.date_order::date <= %s", date_to))
+        where = SQL(" AND ").join([SQL("TRUE"), *line_filter])
+        return SQL(
+            """
+            WITH lines AS (
+                SELECT sol.id, so.company_id, NULL::integer AS move_id, rp.commercial_partner_id AS partner_id,
+                       so.date_order::date AS invoice_date,
+                       date_trunc('month', so.date_order)::date AS month,
+                       so.channel_id, so.team_id, so.campaign_id, sol.product_id, FALSE AS is_refund,
+                       sol.product_uom_qty::float8 * COALESCE(ul.factor, 1) / COALESCE(NULLIF(pu.factor, 0), 1)
+                           AS qty,
+                       sol.price_unit::float8 / COALESCE(NULLIF(so.currency_rate, 0), 1)
+                           * COALESCE(NULLIF(pu.factor, 0), 1) / COALESCE(NULLIF(ul.factor, 0), 1) AS unit_price,
+                       COALESCE(pt.list_price, 0)::float8 AS list_price,
+                       COALESCE((pp.standard_price ->> so.company_id::text)::float8, 0) AS std_cost,
+                       sol.price_subtotal::float8 / COALESCE(NULLIF(so.currency_rate, 0), 1) AS revenue
+                  FROM sale_order_line sol
+                  JOIN sale_order so ON so.id = sol.order_id
+                  JOIN res_partner rp ON rp.id = so.partner_id
+             LEFT JOIN product_product pp ON pp.id = sol.product_id
+             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             LEFT JOIN uom_uom ul ON ul.id = sol.product_uom_id
+             LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
+                 WHERE so.state = 'sale' AND sol.display_type IS NULL
+                   AND NOT COALESCE(sol.is_downpayment, FALSE) AND %(where)s
+            )
+            SELECT id, company_id, move_id, partner_id, invoice_date, month, channel_id, team_id, campaign_id,
+                   product_id, is_refund, qty AS quantity, qty * GREATEST(list_price, unit_price) AS list_revenue,
+                   qty * unit_price AS undiscounted_revenue, revenue, qty * std_cost AS cost,
+                   revenue - qty * std_cost AS margin, product_id IS NOT NULL AS cost_estimated
+              FROM lines
+            """,
+            where=where,
+        )
+
+    @api.model
+    def _order_count_sql(self, lines, keys):
+        """The sales orders behind invoiced lines, counted per `keys` (columns of `lines`, a query with the
+        fact's columns). An invoice without an order counts as one order and credit notes as none, so that a
+        channel or a campaign with revenue has orders. The one definition of "orders" next to revenue."""
+        columns = SQL(", ").join(SQL.identifier("f", key) for key in keys)
+        return SQL(
+            """
+            SELECT %(columns)s, COUNT(DISTINCT COALESCE(sol.order_id, -f.move_id)) AS order_count
+              FROM (%(lines)s) f
+         LEFT JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = f.id
+         LEFT JOIN sale_order_line sol ON sol.id = rel.order_line_id
+             WHERE NOT f.is_refund
+          GROUP BY %(columns)s
+            """,
+            columns=columns, lines=lines,
+        )
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL("CREATE OR REPLACE VIEW crm_sales_fact AS (%s)", self._lines_sql()))
