@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import openpyxl
 
+from odoo.addons.crm_strategy.tools.xlsx import money_format
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user
 
@@ -145,7 +146,9 @@ class TestCrmAnalyticsExport(AnalyticsViewsCase):
         self.assertEqual(sheet.freeze_panes, "A2")
         self.assertEqual(sheet.auto_filter.ref, "A1:T4")
         clv_col = rows[0].index("CLV") + 1
-        self.assertEqual(sheet.cell(2, clv_col).number_format, "#,##0.00")
+        currency = self.env.company.currency_id
+        self.assertEqual(sheet.cell(2, clv_col).number_format, money_format(currency))
+        self.assertIn(currency.symbol, money_format(currency), "amounts show the company currency")
         self.assertEqual(sheet.cell(2, rows[0].index("P(alive)") + 1).number_format, "0.0%")
 
     def test_metrics_export_filters_and_selection(self):

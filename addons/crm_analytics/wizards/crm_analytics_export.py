@@ -1,7 +1,10 @@
 import base64
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.addons.crm_strategy.models.crm_customer_pnl import WATERFALL
+from odoo.addons.crm_strategy.tools.xlsx import period_label
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -78,8 +81,9 @@ class CrmAnalyticsExport(models.TransientModel):
         self.check_access("write")
         self.env["crm.customer.metrics"].check_access("read")
         self.ensure_one()
-        with AnalyticsWorkbook() as book:
-            rows = getattr(self, f"_export_{self.analysis}")(book)
+        with AnalyticsWorkbook(self.env, self.env.companies) as book:
+            rows, period, notes = getattr(self, f"_export_{self.analysis}")(book)
+            book.about(dict(ANALYSES)[self.analysis], period, notes)
         name = f"crm_{self.analysis}_{fields.Date.context_today(self)}.xlsx"
         self.write({"file": base64.b64encode(book.content), "file_name": name, "state": "done", "row_count": rows})
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
@@ -115,7 +119,10 @@ class CrmAnalyticsExport(models.TransientModel):
 
         columns = [(label, kind) for label, kind, _e in METRICS_COLUMNS]
         _sheet, count = book.table(self.env._("Customer metrics"), columns, rows())
-        return count
+        return count, self.env._("customers acquired %(period)s", period=period_label(self.date_from, self.date_to)), [
+            self.env._("Purchases, revenue and margin: each customer's whole history up to the last refresh."),
+            self.env._("CLV: the margin expected over the horizon of the fit named in the CLV basis column."),
+        ]
 
     def _export_cohorts(self, book):
         rows = self.env["crm.cohort.retention"].search_read(
@@ -125,31 +132,38 @@ class CrmAnalyticsExport(models.TransientModel):
         ages = sorted({row["age"] for row in rows})
         values = {(str(row["cohort_month"]), row["age"]): row["retention"] / 100.0 for row in rows}
         book.heatmap(self.env._("Cohort retention"), self.env._("Cohort"), cohorts, ages, values)
-        return len(cohorts)
+        period = period_label(cohorts[0], cohorts[-1]) if cohorts else period_label()
+        return len(cohorts), self.env._("cohorts of %(period)s", period=period), [
+            self.env._("Share of each month's new customers who bought again n months later.")]
 
     def _export_campaign_roi(self, book):
         rows = self.env["crm.campaign.roi"].search_read(
             [("company_id", "in", self.env.companies.ids)],
             ["campaign_id", "order_count", "customer_count", "revenue", "margin", "cost", "profit", "roi"])
         columns = [("Campaign", "text"), ("Orders", "int"), ("Customers", "int"), ("Revenue", "money"),
-                   ("Margin", "money"), ("Cost", "money"), ("Profit", "money"), ("ROI (%)", "float")]
+                   ("Margin", "money"), ("Cost", "money"), ("Profit", "money"), ("ROI", "pct")]
         _sheet, count = book.table(self.env._("Campaign ROI"), columns, (
             (r["campaign_id"] and r["campaign_id"][1], r["order_count"], r["customer_count"], r["revenue"],
-             r["margin"], r["cost"], r["profit"], r["roi"]) for r in rows))
-        return count
+             r["margin"], r["cost"], r["profit"], r["roi"] / 100.0 if r["roi"] is not None else None)
+            for r in rows))
+        return count, period_label(), [
+            self.env._("Each campaign's whole life: invoiced sales of its customers and its recorded spend.")]
 
     def _export_forecast(self, book):
         rows = self.env["crm.revenue.forecast"].search_read(
             [("company_id", "in", self.env.companies.ids)],
             ["month", "is_forecast", "actual_revenue", "run_rate_revenue", "weighted_revenue", "total_forecast",
              "abs_error", "naive_abs_error"], order="month")
-        columns = [("Month", "date"), ("Future", "text"), ("Actual", "money"), ("Run-rate", "money"),
+        columns = [("Month", "month"), ("Future", "text"), ("Actual", "money"), ("Run-rate", "money"),
                    ("Weighted pipeline", "money"), ("Forecast", "money"), ("Run-rate error", "money"),
                    ("Naive error", "money")]
         _sheet, count = book.table(self.env._("Revenue forecast"), columns, (
             (r["month"], "yes" if r["is_forecast"] else "no", r["actual_revenue"], r["run_rate_revenue"],
              r["weighted_revenue"], r["total_forecast"], r["abs_error"], r["naive_abs_error"]) for r in rows))
-        return count
+        months = [r["month"] for r in rows]
+        period = period_label(min(months), max(months) + relativedelta(months=1, days=-1)) if months else period_label()
+        return count, period, [self.env._("Past months show actual revenue; future months (Future = yes) "
+                                          "the forecast. Do not add them up.")]
 
     def _export_pnl(self, book):
         Pnl = self.env["crm.customer.pnl"]
@@ -157,9 +171,11 @@ class CrmAnalyticsExport(models.TransientModel):
         if self.segment_id:
             domain &= Domain("segment_id", "=", self.segment_id.id)
         names = [name for name, _label, _sign in WATERFALL]
-        [totals] = Pnl._read_group(domain, [], [f"{name}:sum" for name in names])
+        [(first, last, *totals)] = Pnl._read_group(
+            domain, [], ["month:min", "month:max", *(f"{name}:sum" for name in names)])
         steps = Pnl._waterfall_steps(dict(zip(names, (t or 0.0 for t in totals), strict=True)))
         book.waterfall(self.env._("Customer P&L"), [
             (label, amount, start, end, sign == 0)
             for (label, amount, start, end), (_n, _l, sign) in zip(steps, WATERFALL, strict=True)])
-        return len(steps)
+        period = period_label(first, last + relativedelta(months=1, days=-1)) if first else period_label()
+        return len(steps), period, [self.env._("Sum of the customer P&L's months over the period.")]

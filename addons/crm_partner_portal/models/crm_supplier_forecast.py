@@ -1,16 +1,13 @@
-import io
 from datetime import timedelta
-
-import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.addons.crm_strategy.tools.locks import try_lock
+from odoo.addons.crm_strategy.tools.xlsx import Workbook, period_label
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 WEEKS = 12
 HISTORY_WEEKS = 12
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Weight of a quotation that is not linked to an opportunity (no probability of its own).
 DEFAULT_QUOTATION_PROBABILITY = 50.0
 
@@ -98,42 +95,26 @@ class CrmSupplierForecast(models.Model):
             }, company=forecast.company_id)
         return True
 
-    @staticmethod
-    def _xlsx_safe(text):
-        """Text that a spreadsheet would take for a formula gets a leading apostrophe."""
-        text = text or ""
-        return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
     def _crm_export_xlsx(self):
-        """The forecast as a workbook: one row per product, demand and commitment per week. Every text
-        cell is written as a string (no formulas, no URLs) and formula-looking text is neutralised."""
+        """The forecast as a workbook: one row per product, net requirement and commitment per week, in the
+        suite's one writer (formula-safe, dates with their year, an About sheet with the period)."""
         self.ensure_one()
-        buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                                "strings_to_urls": False, "strings_to_numbers": False})
-        sheet = workbook.add_worksheet("Forecast")
-        bold = workbook.add_format({"bold": True})
-        sheet.write_string(0, 0, self._xlsx_safe(self.name), bold)
-        sheet.write_string(1, 0, self.env._("Net requirement / committed per week, from %(date)s",
-                                            date=str(self.date_start)))
-        header = [self.env._("Reference"), self.env._("Product")]
-        for week in range(WEEKS):
-            day = str(self.date_start + timedelta(weeks=week))
-            header += [self.env._("%(day)s need", day=day), self.env._("%(day)s committed", day=day)]
-        for col, title in enumerate(header):
-            sheet.write_string(3, col, title, bold)
-        row_of = {}
+        weeks = [self.date_start + timedelta(weeks=week) for week in range(WEEKS)]
+        columns = [(self.env._("Reference"), "text"), (self.env._("Product"), "text")]
+        for day in weeks:
+            columns += [(self.env._("%(day)s need", day=day), "float"),
+                        (self.env._("%(day)s committed", day=day), "float")]
+        table = {}
         for line in self.line_ids:
-            if line.product_id.id not in row_of:
-                row = row_of[line.product_id.id] = 4 + len(row_of)
-                sheet.write_string(row, 0, self._xlsx_safe(line.product_id.default_code))
-                sheet.write_string(row, 1, self._xlsx_safe(line.product_id.name))
-            row = row_of[line.product_id.id]
-            sheet.write_number(row, 2 + 2 * line.week, line.qty_net)
-            sheet.write_number(row, 3 + 2 * line.week, line.qty_committed)
-        sheet.set_column(1, 1, 32)
-        workbook.close()
-        return buffer.getvalue()
+            row = table.setdefault(line.product_id, [line.product_id.default_code or "", line.product_id.name]
+                                   + [0.0] * (2 * WEEKS))
+            row[2 + 2 * line.week], row[3 + 2 * line.week] = line.qty_net, line.qty_committed
+        with Workbook(self.env, self.company_id) as book:
+            book.table(self.env._("Forecast"), columns, table.values())
+            book.about(self.name, period_label(weeks[0], weeks[-1] + timedelta(days=6)), [
+                self.env._("Net requirement and committed quantity per week starting on the date shown, in the "
+                  "product's unit of measure.")])
+        return book.content
 
     def _compute_forecast_lines(self):
         """One INSERT … SELECT for every product × week: no per-product ORM work, whatever the catalogue."""

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round, format_amount
 
-from ..tools.xlsx import build_workbook
+from ..tools.xlsx import Workbook, download_action, period_label
 from .crm_channel import CHANNEL_TYPES
 from .crm_channel_criterion import CRITERION_MEASURES
 
@@ -345,8 +345,8 @@ class CrmChannelEvaluation(models.Model):
             ("From", "date"), ("To", "date"), ("Rank", "int"), ("Channel", "text"), ("Type", "text"),
             ("Score", "float"), ("Customers", "int"), ("New customers", "int"), ("Segments", "int"),
             ("Orders", "int"), ("Revenue", "money"), ("Margin", "money"), ("Channel cost", "money"),
-            ("Profit", "money"), ("ROI %", "pct"), ("Cost per acquisition", "money"),
-            ("Value of customers acquired", "money"), ("Revenue share %", "pct"), ("Customer share %", "pct"),
+            ("Profit", "money"), ("ROI %", "percent"), ("Cost per acquisition", "money"),
+            ("Value of customers acquired", "money"), ("Revenue share %", "percent"), ("Customer share %", "percent"),
             ("HHI", "float"), ("Channel value", "money"), ("Justification", "text"), ("Company", "text"),
         ]
         types = dict(CHANNEL_TYPES)
@@ -357,10 +357,9 @@ class CrmChannelEvaluation(models.Model):
              r.customer_share, r.hhi, r.channel_value, r.justification or "", r.company_id.name)
             for r in records
         )
-        content = build_workbook([(self.env._("Channel scorecard"), columns, rows)])
-        attachment = self.env["ir.attachment"].create({
-            "name": "channel_scorecard.xlsx", "raw": content, "res_model": self._name,
-            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        })
-        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true",
-                "target": "self"}
+        title = self.env._("Channel scorecard")
+        periods = sorted({(r.date_from, r.date_to) for r in records})
+        with Workbook(self.env, records.company_id or self.env.company) as book:
+            book.table(title, columns, rows)
+            book.about(title, "; ".join(period_label(*period) for period in periods))
+        return download_action(self.env, self._name, "channel_scorecard.xlsx", book.content)

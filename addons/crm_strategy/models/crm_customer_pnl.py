@@ -9,7 +9,7 @@ from odoo.tools import SQL, format_amount
 
 from ..tools.access import MANAGER_GROUP, check_group
 from ..tools.locks import try_lock
-from ..tools.xlsx import build_workbook
+from ..tools.xlsx import Workbook, download_action, period_label
 
 WATERFALL = [
     ("gross_revenue", "Gross revenue", 1),
@@ -494,11 +494,11 @@ class CrmCustomerPnl(models.Model):
         self.check_access("read")
         records = self or self.search([("company_id", "in", self.env.companies.ids)])
         columns = [
-            ("Month", "date"), ("Customer", "text"), ("Primary segment", "text"),
+            ("Month", "month"), ("Customer", "text"), ("Primary segment", "text"),
             ("Gross revenue", "money"), ("Pricelist reductions", "money"), ("Line discounts", "money"),
             ("Allowances and credits", "money"), ("Net revenue", "money"), ("Product costs", "money"),
             ("Standard cost used", "text"), ("Channel costs", "money"), ("Cost-to-serve", "money"),
-            ("Administrative costs", "money"), ("Customer profit", "money"), ("Profit %", "pct"),
+            ("Administrative costs", "money"), ("Customer profit", "money"), ("Profit %", "percent"),
             ("Company", "text"),
         ]
         rows = (
@@ -508,12 +508,11 @@ class CrmCustomerPnl(models.Model):
              r.profit, r.profit_pct, r.company_id.name)
             for r in records
         )
-        content = build_workbook([(self.env._("Customer P&L"), columns, rows)])
-        attachment = self.env["ir.attachment"].create({
-            "name": "customer_pnl.xlsx",
-            "raw": content,
-            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "res_model": self._name,
-        })
-        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true",
-                "target": "self"}
+        title = self.env._("Customer P&L")
+        months = records.mapped("month")
+        period = period_label(min(months), max(months) + relativedelta(months=1, days=-1)) if months else period_label()
+        with Workbook(self.env, records.company_id or self.env.company) as book:
+            book.table(title, columns, rows)
+            book.about(title, period, [self.env._("One row per customer and month; amounts in the company "
+                                                  "currency, from posted invoices and credit notes.")])
+        return download_action(self.env, self._name, "customer_pnl.xlsx", book.content)

@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..models.crm_channel_strategy_line import CHANNEL_ROLES, ROLE_WEIGHTS
-from ..tools.xlsx import build_workbook
+from ..tools.xlsx import Workbook, download_action, period_label
 
 
 class CrmChannelStrategyComparison(models.TransientModel):
@@ -203,8 +203,8 @@ class CrmChannelStrategyComparison(models.TransientModel):
             ("Conflict rank", "int"), ("Segment", "text"), ("Old channels", "text"), ("New channels", "text"),
             ("Change needed", "text"), ("Changes", "text"), ("Customers", "int"), ("Current revenue", "money"),
             ("Revenue to migrate", "money"), ("Revenue impact", "money"), ("Cost impact", "money"),
-            ("Multi-channel customers", "int"), ("Multi-channel %", "pct"), ("Revenue overlap", "money"),
-            ("Overlap %", "pct"), ("Price gap %", "pct"), ("Price gap product", "text"),
+            ("Multi-channel customers", "int"), ("Multi-channel %", "percent"), ("Revenue overlap", "money"),
+            ("Overlap %", "percent"), ("Price gap %", "percent"), ("Price gap product", "text"),
             ("Conflict intensity", "float"),
         ]
         rows = (
@@ -215,10 +215,10 @@ class CrmChannelStrategyComparison(models.TransientModel):
              line.price_gap_pct, line.price_gap_product_id.display_name or "", line.conflict_intensity)
             for line in self.line_ids.sorted("conflict_rank")
         )
-        content = build_workbook([(self.env._("Channel strategy comparison"), columns, rows)])
-        attachment = self.env["ir.attachment"].create({
-            "name": "channel_strategy_comparison.xlsx", "raw": content, "res_model": self._name,
-            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        })
-        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true",
-                "target": "self"}
+        title = self.env._("Channel strategy comparison")
+        with Workbook(self.env, self.company_id or self.env.company) as book:
+            book.table(title, columns, rows)
+            book.about(title, period_label(self.date_from, self.date_to), [
+                self.env._("%(old)s compared with %(new)s", old=self.old_strategy_id.display_name,
+                           new=self.new_strategy_id.display_name)])
+        return download_action(self.env, self._name, "channel_strategy_comparison.xlsx", book.content)
