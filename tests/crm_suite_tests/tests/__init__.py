@@ -18,3 +18,4 @@ from . import test_public_methods
 from . import test_refresh_rights
 from . import test_wizard_isolation
 from . import test_one_truth
+from . import test_one_truth_generated
