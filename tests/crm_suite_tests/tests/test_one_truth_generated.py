@@ -179,3 +179,19 @@ class TestOneTruthGenerated(TransactionCase):
         fact = sum(self.fact.get(p.id, (0.0,))[0] for p in members)
         self.assertAlmostEqual(tab_net, fact, places=2)
         self.assertIn(str(since.year), self.segment._pnl_period_label())
+
+    def test_whale_curve_follows_the_rank(self):
+        """The graph groups by rank: the groups come in numeric order (1, 2, …, 10, 11, not 1, 10, 11, 2) and the
+        cumulative profit climbs while the customers make money, then falls back."""
+        action = self.env.ref("crm_strategy.crm_customer_profitability_action_whale")
+        arch = self.env["crm.customer.profitability"].get_view(action.view_id.id, "graph")["arch"]
+        self.assertIn('name="profit_rank"', arch)
+        groups = self.env["crm.customer.profitability"].formatted_read_group(
+            [("company_id", "=", self.company.id)], ["profit_rank"], ["cumulative_profit:max", "profit:sum"])
+        ranks = [group["profit_rank"] for group in groups]
+        self.assertGreater(len(ranks), 10)
+        self.assertEqual(ranks, sorted(ranks))
+        curve = [group["cumulative_profit:max"] for group in groups]
+        profits = [group["profit:sum"] for group in groups]
+        for before, after, profit in zip(curve, curve[1:], profits[1:], strict=False):
+            self.assertAlmostEqual(after - before, profit, places=2)
