@@ -19,3 +19,4 @@ from . import test_refresh_rights
 from . import test_wizard_isolation
 from . import test_one_truth
 from . import test_one_truth_generated
+from . import test_every_button
