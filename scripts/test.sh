@@ -19,6 +19,8 @@ fi
 # A free port of its own, so that several test runs and `make run` can coexist.
 HTTP_PORT=${CRM_TEST_HTTP_PORT:-$(free_port)}
 LOGDIR=$STATE/test-logs
+# screenshots of the main screens, taken by the browser tests, for review
+export CRM_SCREENS_DIR=${CRM_SCREENS_DIR:-$STATE/screens}
 mkdir -p "$LOGDIR"
 STAMP=$(date +%Y%m%d-%H%M%S)-$$
 DB=crm_test_${STAMP//-/_}

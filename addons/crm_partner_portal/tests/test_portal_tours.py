@@ -28,3 +28,18 @@ class TestSupplierPortalTours(SupplierPortalCommon, HttpCase):
         bill = self.po_a_confirmed.invoice_ids
         self.assertEqual(bill.state, "draft")
         self.assertEqual(bill.message_main_attachment_id.name, "tour-bill.pdf")
+
+
+@tagged("post_install", "-at_install")
+class TestBuyerTour(HttpCase):
+    def test_buyer_publishes_a_forecast(self):
+        """A buyer creates a demand forecast for a vendor and publishes it: its weekly lines are computed."""
+        vendor = self.env["res.partner"].create({"name": "Tour Buyer Vendor", "is_company": True,
+                                                 "supplier_rank": 1})
+        product = self.env["product.product"].create({"name": "Tour Buyer Part", "is_storable": True})
+        self.env["product.supplierinfo"].create({"partner_id": vendor.id,
+                                                 "product_tmpl_id": product.product_tmpl_id.id})
+        self.start_tour("/odoo/supplier-forecasts", "crm_partner_portal_buyer_tour", login="admin")
+        forecast = self.env["crm.supplier.forecast"].search([("partner_id", "=", vendor.id)])
+        self.assertEqual(forecast.state, "published")
+        self.assertEqual(forecast.line_ids.product_id, product, "one weekly line per product the vendor supplies")

@@ -1,3 +1,4 @@
+from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
 
@@ -24,3 +25,19 @@ class TestCrmStrategyUi(HttpCase):
             lambda line: line.segment_id == self.env.ref("crm_strategy.crm_segment_demo_bargain"))
         self.assertTrue(bargain.change_needed, "bargain hunters move from field sales to the web shop")
         self.assertEqual(comparison.change_count, len(comparison.line_ids.filtered("change_needed")))
+
+    def test_pnl_analyst_tour(self):
+        """A manager refreshes the customer P&L, opens a customer's month and the invoices behind it."""
+        customer = self.env["res.partner"].create({"name": "Tour P&L customer", "is_company": True})
+        product = self.env["product.product"].create({"name": "Tour P&L product", "list_price": 80.0,
+                                                      "standard_price": 50.0})
+        invoice = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": customer.id, "invoice_date": fields.Date.today(),
+            "invoice_line_ids": [Command.create({"product_id": product.id, "quantity": 3, "price_unit": 80.0,
+                                                 "tax_ids": []})]})
+        invoice.action_post()
+        Pnl = self.env["crm.customer.pnl"]
+        self.assertFalse(Pnl.search([("partner_id", "=", customer.id)]), "not in the P&L before its refresh")
+        self.start_tour("/odoo/crm-customer-pnl", "crm_strategy_pnl_tour", login="admin")
+        row = Pnl.search([("partner_id", "=", customer.id)])
+        self.assertEqual((row.net_revenue, row.product_cost), (240.0, 150.0), "the refresh the analyst pressed")

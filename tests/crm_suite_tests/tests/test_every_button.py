@@ -8,13 +8,20 @@
 
 Three list header buttons once crashed with "takes 1 positional argument but 2 were given" while 237 tests
 passed: this test is the one that presses them."""
+import base64
 import json
 import logging
+import os
+import pathlib
+import re
+import time
+from unittest.mock import patch
 from urllib.parse import urljoin
 
 from lxml import etree
 
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import ChromeBrowser
 from odoo.tools.safe_eval import safe_eval
 
 from .common import require_suite
@@ -28,6 +35,9 @@ MANAGER_GROUPS = ",".join([
 ])
 REFUSALS = ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError", "odoo.exceptions.RedirectWarning")
 RECORDS = 2
+# screenshots for review: `make test` sets CRM_SCREENS_DIR to .state/screens
+SCREENS = pathlib.Path(os.environ.get("CRM_SCREENS_DIR") or pathlib.Path(__file__).resolve().parents[3]
+                       / ".state" / "screens")
 PASSWORD = "every-button-1"
 
 RENDER_JS = """
@@ -36,6 +46,11 @@ RENDER_JS = """
     const env = odoo.__WOWL_DEBUG__.root.env;
     const { action: actionService, orm } = env.services;
     const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    async function shoot(name) {
+        // the test's console hook takes the screenshot; give it time before the screen changes
+        console.log(`screenshot:${name}`);
+        await sleep(700);
+    }
     async function settle(label) {
         await sleep(150);
         for (let i = 0; i < 100 && document.querySelector(".o_loading_indicator"); i++) {
@@ -49,9 +64,10 @@ RENDER_JS = """
             throw new Error(`${label}: nothing rendered`);
         }
     }
-    for (const [id, name] of actions) {
+    for (const [id, name, slug] of actions) {
         await actionService.doAction(id, { clearBreadcrumbs: true });
         await settle(name);
+        await shoot(slug);
         const controller = actionService.currentController;
         const action = controller.action;
         if (action.type !== "ir.actions.act_window") {
@@ -70,6 +86,7 @@ RENDER_JS = """
             if (ids.length) {
                 await actionService.switchView("form", { resId: ids[0] });
                 await settle(`${name} (form of record ${ids[0]})`);
+                await shoot(`${slug}-form`);
             }
         }
         console.log(`rendered ${name}: ${views.join(", ")}`);
@@ -79,8 +96,33 @@ RENDER_JS = """
 """
 
 
+def screenshots_on_signal(folder):
+    """Patch the test browser so that `console.log("screenshot:<name>")` saves the page as <folder>/<name>.png."""
+    original = ChromeBrowser._handle_console
+
+    def handle_console(browser, type, args=None, **kw):
+        text = str(browser._from_remoteobject(args[0])) if args else ""
+        if type == "log" and text.startswith("screenshot:"):
+            name = re.sub(r"[^\w.-]+", "-", text.split(":", 1)[1]).strip("-")
+
+            def save(future):
+                try:
+                    (folder / f"{name}.png").write_bytes(base64.b64decode(future.result(timeout=0)["data"]))
+                except Exception:
+                    _logger.warning("no screenshot of %s", name)
+
+            future = browser._websocket_send("Page.captureScreenshot", with_future=True)
+            if future:
+                future.add_done_callback(save)
+        return original(browser, type, args, **kw)
+
+    folder.mkdir(parents=True, exist_ok=True)
+    return patch.object(ChromeBrowser, "_handle_console", handle_console)
+
+
 @tagged("post_install", "-at_install")
 class TestEveryButton(HttpCase):
+    browser_size = "1440x900"
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -108,10 +150,15 @@ class TestEveryButton(HttpCase):
         return result
 
     def test_every_screen_renders(self):
-        actions = [(action.id, name) for action, name in self.actions]
+        actions = [(action.id, name, f"manager-{index:02d}-{name}") for index, (action, name) in
+                   enumerate(self.actions, start=1)]
         self.assertGreater(len(actions), 20, "the suite's menus")
-        self.browser_js("/odoo", RENDER_JS % {"actions": json.dumps(actions)}, ready="odoo.isReady === true",
-                        login=self.manager.login, timeout=900)
+        started = time.time() - 1
+        with screenshots_on_signal(SCREENS):
+            self.browser_js("/odoo", RENDER_JS % {"actions": json.dumps(actions)},
+                            ready="odoo.isReady === true", login=self.manager.login, timeout=900)
+        shots = [path for path in SCREENS.glob("manager-*.png") if path.stat().st_mtime >= started]
+        self.assertGreaterEqual(len(shots), len(actions), f"a screenshot of every screen in {SCREENS}")
 
     def test_every_button_works(self):
         self.authenticate(self.manager.login, self.manager.login)
