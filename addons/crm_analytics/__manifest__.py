@@ -7,7 +7,8 @@
     "author": "CRM Strategy Suite",
     "website": "https://example.com/crm-strategy-suite",
     "license": "LGPL-3",
-    "depends": ["crm_strategy"],
+    # spreadsheet_dashboard: the Dashboards app, which lists the dashboard too (sale auto-installs it already)
+    "depends": ["crm_strategy", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["numpy", "pandas", "scipy", "xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",
@@ -22,6 +23,7 @@
         "views/crm_analytics_dashboard_views.xml",
         "views/crm_analytics_menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "crm_analytics/static/src/dashboard/*",

@@ -33,6 +33,9 @@
     ],
     "pre_init_hook": "pre_init_hook",
     "assets": {
+        "web.assets_backend": [
+            "crm_strategy/static/src/scss/*.scss",
+        ],
         "web.assets_tests": [
             "crm_strategy/static/tests/tours/**/*",
         ],

@@ -10,6 +10,7 @@ import pandas as pd
 from odoo import api, fields, models
 from odoo.addons.crm_strategy.tools.access import MANAGER_GROUP, check_group
 from odoo.addons.crm_strategy.tools.locks import lock_namespace, try_lock
+from odoo.addons.crm_strategy.tools.notify import done_at, refresh_notification
 from odoo.exceptions import UserError
 from odoo.tools import SQL, config
 
@@ -162,12 +163,15 @@ class CrmCustomerMetrics(models.Model):
             pending[str(company.id)] = pending.get(str(company.id), False) or full
         Param.set_param(REQUEST_PARAM, json.dumps(pending))
         self.env.ref("crm_analytics.ir_cron_crm_analytics_refresh_request").sudo()._trigger()
-        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-            "type": "info", "sticky": False,
-            "title": self.env._("Refresh queued"),
-            "message": self.env._("The customer analytics are being refreshed in the background; the dashboard shows "
-                                  "the progress and the figures change when it is done."),
-        }}
+        # no reload: nothing has changed yet; the dashboard polls the progress itself
+        return refresh_notification(
+            self.env._("Full refresh queued") if full else self.env._("Refresh of the changes queued"),
+            self.env._("%(what)s of %(companies)s started at %(when)s, in the background: the dashboard shows the "
+                       "progress and the figures change when it is done.",
+                       what=self.env._("Every customer") if full else self.env._("The customers whose documents "
+                                                                                 "changed since the last refresh"),
+                       companies=", ".join(self.env.companies.mapped("name")), when=done_at(self.env)),
+            kind="info", reload=False)
 
     @api.model
     def _refresh_requests(self):

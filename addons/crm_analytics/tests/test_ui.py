@@ -45,3 +45,26 @@ class TestCrmAnalyticsUi(HttpCase):
         self.assertEqual(rows[1][1], "Tour Champions")
         self.assertEqual(rows[1][rows[0].index("CLV")], 900.0)
         self.assertEqual(sheet.freeze_panes, "A2")
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerStrategyApp(HttpCase):
+    """The suite is an app of its own, with its top menus by process, on the screen size of a laptop."""
+
+    browser_size = "1440x900"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env, "crm_app_manager", groups="base.group_user,crm_strategy.group_crm_strategy_manager")
+        cls.user = new_test_user(
+            cls.env, "crm_app_user", groups="base.group_user,crm_strategy.group_crm_strategy_user")
+
+    def test_manager_opens_the_app(self):
+        self.start_tour("/odoo", "crm_strategy_app_manager_tour", login="crm_app_manager")
+        self.assertEqual(self.env["crm.customer.metrics"]._refresh_requests().get(str(self.env.company.id)), True,
+                         "the manager's Refresh queued a full refresh")
+
+    def test_strategy_user_opens_the_app(self):
+        self.start_tour("/odoo", "crm_strategy_app_user_tour", login="crm_app_user")

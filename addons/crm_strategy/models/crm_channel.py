@@ -5,6 +5,7 @@ from odoo.tools import SQL
 
 from ..tools.access import MANAGER_GROUP, check_group
 from ..tools.limits import MAX_AMOUNT, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
+from ..tools.notify import done_at, refresh_notification
 
 CHANNEL_TYPES = [
     ("sales_force", "Direct sales force"),
@@ -177,15 +178,18 @@ class CrmChannel(models.Model):
         """Recompute the channel of every confirmed order and customer invoice of these companies."""
         check_group(self.env, MANAGER_GROUP)
         self.check_access("read")
-        self._assign_channels(self.company_id or self.env.companies)
-        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-            "type": "success", "message": self.env._("Channels assigned to orders and invoices.")}}
+        orders, invoices = self._assign_channels(self.company_id or self.env.companies)
+        return refresh_notification(
+            self.env._("Channels assigned"),
+            self.env._("%(orders)s orders and %(invoices)s invoices changed channel (the others kept theirs), "
+                       "at %(when)s.", orders=orders, invoices=invoices, when=done_at(self.env)))
 
     @api.model
     def _assign_channels(self, companies=None):
         """Set-based: per company, one UPDATE of the orders and one of the invoices whose channel changes;
-        records whose channel was set by hand keep it."""
+        records whose channel was set by hand keep it. Returns (orders changed, invoices changed)."""
         companies = companies or self.env.companies
+        orders = invoices = 0
         self.env.flush_all()
         Order = self.env["sale.order"].sudo().with_context(active_test=False)
         Move = self.env["account.move"].sudo().with_context(active_test=False)
@@ -223,6 +227,7 @@ class CrmChannel(models.Model):
                 cand=SQL(" UNION ALL ").join(order_candidates) if order_candidates else empty,
                 company=company.id,
             ))
+            orders += self.env.cr.rowcount
             self.env.cr.execute(SQL(
                 """
                 WITH from_order AS (
@@ -251,8 +256,10 @@ class CrmChannel(models.Model):
                 cand=SQL(" UNION ALL ").join(move_candidates) if move_candidates else empty,
                 company=company.id,
             ))
+            invoices += self.env.cr.rowcount
         self.env["sale.order"].invalidate_model(["channel_id"])
         self.env["account.move"].invalidate_model(["channel_id"])
+        return orders, invoices
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -2,8 +2,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_round, format_amount
+from odoo.tools import SQL, float_round, format_amount, format_date
 
+from ..tools.notify import done_at, refresh_notification
 from ..tools.xlsx import Workbook, download_action, period_label
 from .crm_channel import CHANNEL_TYPES
 from .crm_channel_criterion import CRITERION_MEASURES
@@ -330,8 +331,19 @@ class CrmChannelEvaluation(models.Model):
         """List header button (called with the selected ids, which it ignores): evaluate the last twelve
         months of the current companies."""
         self.browse().check_access("create")
-        self._evaluate_period()
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        evaluations = self._evaluate_period()
+        date_from, date_to = self._default_period()
+        if evaluations:
+            title = self.env._("Channels evaluated")
+            what = self.env._("%(count)s channels scored", count=len(evaluations))
+        else:
+            title = self.env._("No channel to evaluate")
+            what = self.env._("No active channel: create the sales channels first")
+        return refresh_notification(title, self.env._(
+            "%(what)s for %(date_from)s to %(date_to)s, at %(when)s.", what=what,
+            date_from=format_date(self.env, date_from),
+            date_to=format_date(self.env, date_to), when=done_at(self.env)),
+            kind="success" if evaluations else "warning")
 
     @api.model
     def _cron_evaluate(self):

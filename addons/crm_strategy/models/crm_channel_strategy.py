@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..tools.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
+from ..tools.notify import refresh_notification
 from .crm_channel_strategy_line import CHANNEL_ROLES
 
 
@@ -63,6 +64,11 @@ class CrmChannelStrategy(models.Model):
                 for s in segments for c in channels if (s.id, c.id) not in existing
             ]
         Line.create(vals_list)
+        return refresh_notification(
+            self.env._("Matrix filled"),
+            self.env._("%s cells added with the role “none”: set the role of each segment and channel.",
+                       len(vals_list)) if vals_list else self.env._("Every segment and channel already has a cell."),
+            kind="success" if vals_list else "info")
 
     def action_view_matrix_pivot(self):
         """The cells as a pivot: segments in rows, channels and roles in columns."""
@@ -81,7 +87,7 @@ class CrmChannelStrategy(models.Model):
         old = self.search([("company_id", "=", self.company_id.id), ("id", "!=", self.id)], limit=1)
         return {
             "type": "ir.actions.act_window", "name": self.env._("Compare channel strategies"),
-            "res_model": "crm.channel.strategy.comparison", "view_mode": "form", "target": "new",
+            "res_model": "crm.channel.strategy.comparison", "views": [(False, "form")], "target": "current",
             "context": {"default_new_strategy_id": self.id, "default_old_strategy_id": old.id,
                         "default_company_id": self.company_id.id},
         }

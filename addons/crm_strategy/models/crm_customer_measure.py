@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.access import MANAGER_GROUP, check_group
+from ..tools.notify import done_at, refresh_notification
 from .res_partner import MEASURE_FIELDS
 
 
@@ -51,7 +52,12 @@ class CrmCustomerMeasure(models.Model):
         """List header button (called with the selected ids, which it ignores): every customer is refreshed."""
         check_group(self.env, MANAGER_GROUP)
         self._refresh_measures()
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        companies = self.env.companies
+        count = self.sudo().search_count([("company_id", "in", companies.ids)])
+        return refresh_notification(
+            self.env._("Customer measures refreshed"),
+            self.env._("%(count)s customers of %(companies)s, at %(when)s.", count=count,
+                       companies=", ".join(companies.mapped("name")), when=done_at(self.env)))
 
     @api.model
     def _cron_refresh(self):

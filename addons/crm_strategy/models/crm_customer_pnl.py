@@ -5,10 +5,11 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, format_date
 
 from ..tools.access import MANAGER_GROUP, check_group
 from ..tools.locks import try_lock
+from ..tools.notify import done_at, refresh_notification
 from ..tools.xlsx import Workbook, download_action, period_label
 
 WATERFALL = [
@@ -84,8 +85,22 @@ class CrmCustomerPnl(models.Model):
     def action_refresh(self):
         """List header button (called with the selected ids, which it ignores): every month is rebuilt."""
         check_group(self.env, MANAGER_GROUP)
-        self._refresh_pnl(self.env.companies)
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        companies = self.env.companies
+        self._refresh_pnl(companies)
+        [(rows, customers, first, last)] = self.sudo()._read_group(
+            [("company_id", "in", companies.ids)], [],
+            ["__count", "partner_id:count_distinct", "month:min", "month:max"])
+        if rows:
+            span = self.env._("%(first)s to %(last)s", first=format_date(self.env, first, date_format="MMM yyyy"),
+                                last=format_date(self.env, last, date_format="MMM yyyy"))
+            what = self.env._("%(rows)s customer-months of %(customers)s customers, %(span)s",
+                              rows=rows, customers=customers, span=span)
+        else:
+            what = self.env._("No invoiced customer yet")
+        return refresh_notification(
+            self.env._("Customer P&L rebuilt"),
+            self.env._("%(what)s (%(companies)s), at %(when)s.", what=what,
+                       companies=", ".join(companies.mapped("name")), when=done_at(self.env)))
 
     @api.model
     def _cron_refresh(self, months_back=2):

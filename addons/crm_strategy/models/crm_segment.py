@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from ..tools.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
 from ..tools.locks import try_lock
+from ..tools.notify import done_at, refresh_notification
 from ..tools.pg import local_settings
 from .crm_customer_pnl import WATERFALL
 
@@ -134,8 +135,21 @@ class CrmSegment(models.Model):
         """Recompute the members of these segments from their rules (button and cron): for those who may edit
         the segments (owners, advisors, managers)."""
         self.check_access("write")
+        Member = self.env["crm.segment.member"].sudo()
+        before = Member.search_count([("segment_id", "in", self.ids)])
+        last_id = Member.with_context(active_test=False).search([], order="id desc", limit=1).id or 0
         self._refresh_members()
-        return True
+        after = Member.search_count([("segment_id", "in", self.ids)])
+        # a newcomer, or a customer coming back, opens a new membership period: a new row
+        joined = Member.search_count([("segment_id", "in", self.ids), ("id", ">", last_id)])
+        if len(self) == 1:
+            what = self.env._("%(segment)s: %(members)s members", segment=self.display_name, members=after)
+        else:
+            what = self.env._("%(count)s segments: %(members)s members", count=len(self), members=after)
+        return refresh_notification(
+            self.env._("Members refreshed"),
+            self.env._("%(what)s (%(joined)s joined, %(left)s left), at %(when)s.",
+                       what=what, joined=joined, left=before + joined - after, when=done_at(self.env)))
 
     @api.model
     def _cron_refresh_members(self):

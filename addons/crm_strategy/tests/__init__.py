@@ -10,3 +10,4 @@ from . import test_crm_channel_strategy
 from . import test_migrations
 from . import test_crm_cost_pool
 from . import test_crm_sales_fact
+from . import test_refresh_notifications

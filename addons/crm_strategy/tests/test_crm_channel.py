@@ -13,7 +13,8 @@ class TestCrmChannel(CrmChannelCase):
         """Forget every computed channel in SQL, then assign them again in bulk."""
         self.env.flush_all()
         for table in ("sale_order", "account_move"):
-            self.env.cr.execute(SQL("UPDATE %s SET channel_id = NULL WHERE company_id = %s AND NOT channel_override",
+            self.env.cr.execute(SQL("UPDATE %s SET channel_id = NULL "
+                                    "WHERE company_id = %s AND NOT COALESCE(channel_override, FALSE)",
                                     SQL.identifier(table), self.company.id))
         self.env.invalidate_all()
         self.env["crm.channel"]._assign_channels(self.company)

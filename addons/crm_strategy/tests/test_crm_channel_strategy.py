@@ -113,3 +113,33 @@ class TestCrmChannelStrategy(CrmChannelCase):
         sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
         self.assertEqual(sheet["A2"].value, 1)
         self.assertEqual(sheet["B2"].value, self.segment_two.display_name)
+
+    def test_comparison_page_and_line_detail(self):
+        """The comparison opens as a full page, says what it found, and names itself and its lines in words."""
+        action = self.new.action_compare()
+        self.assertEqual(action["target"], "current", "a page of its own, not a dialog over another screen")
+        menu_action = self.env.ref("crm_strategy.crm_channel_strategy_comparison_action")
+        self.assertEqual(menu_action.target, "current")
+        comparison = self.env["crm.channel.strategy.comparison"].with_user(self.manager).create({
+            "old_strategy_id": self.old.id, "new_strategy_id": self.new.id,
+            "date_from": self.month_start, "date_to": self.today})
+        self.assertIn("Old → New", comparison.display_name)
+        self.assertIn(str(self.today.year), comparison.display_name, "the period shows its year")
+        notification = comparison.action_compare()
+        self.assertEqual(notification["tag"], "display_notification")
+        self.assertEqual(notification["params"]["title"], "Strategies compared")
+        self.assertIn("2 segments compared, 2 to change", notification["params"]["message"])
+        self.assertEqual(notification["params"]["next"]["tag"], "soft_reload")
+        line = comparison.line_ids.filtered(lambda line: line.segment_id == self.segment_two)
+        self.assertTrue(line.display_name.startswith("Big and small: Old → New"))
+        self.assertNotIn("crm.channel.strategy.comparison,", line.display_name)
+        arch = self.env["crm.channel.strategy.comparison.line"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="segment_id"', arch)
+        self.assertNotIn('name="comparison_id"', arch, "no raw reference to the comparison in the detail")
+
+    def test_fill_matrix_notifies(self):
+        action = self.new.action_fill_matrix()
+        self.assertEqual(action["params"]["title"], "Matrix filled")
+        self.assertIn("cells added", action["params"]["message"])
+        self.assertEqual(self.new.action_fill_matrix()["params"]["message"],
+                         "Every segment and channel already has a cell.")

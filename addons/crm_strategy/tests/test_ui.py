@@ -4,6 +4,8 @@ from odoo.tests import HttpCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestCrmStrategyUi(HttpCase):
+    browser_size = "1440x900"
+
     def test_segment_tour(self):
         """A manager creates a segment from the kanban and moves it along the continuum."""
         self.start_tour("/odoo/crm-segments", "crm_strategy_segment_tour", login="admin")

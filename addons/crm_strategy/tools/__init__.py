@@ -3,3 +3,4 @@ from . import locks
 from . import limits
 from . import pg
 from . import access
+from . import notify

@@ -1,8 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..models.crm_channel_strategy_line import CHANNEL_ROLES, ROLE_WEIGHTS
+from ..tools.notify import done_at, refresh_notification
 from ..tools.xlsx import Workbook, download_action, period_label
 
 
@@ -22,7 +23,7 @@ class CrmChannelStrategyComparison(models.TransientModel):
                             default=lambda self: self.env["crm.channel.evaluation"]._default_period()[0])
     date_to = fields.Date(string="Economics To", required=True,
                           default=lambda self: self.env["crm.channel.evaluation"]._default_period()[1])
-    line_ids = fields.One2many("crm.channel.strategy.comparison.line", "comparison_id", string="Segments")
+    line_ids = fields.One2many("crm.channel.strategy.comparison.line", "comparison_id", string="Segment Impact")
     revenue_impact = fields.Monetary(compute="_compute_totals")
     cost_impact = fields.Monetary(compute="_compute_totals")
     change_count = fields.Integer(string="Segments to Change", compute="_compute_totals")
@@ -34,12 +35,27 @@ class CrmChannelStrategyComparison(models.TransientModel):
             comparison.cost_impact = sum(comparison.line_ids.mapped("cost_impact"))
             comparison.change_count = len(comparison.line_ids.filtered("change_needed"))
 
+    @api.depends("old_strategy_id", "new_strategy_id", "date_from", "date_to")
+    def _compute_display_name(self):
+        for comparison in self:
+            if comparison.old_strategy_id and comparison.new_strategy_id:
+                comparison.display_name = self.env._(
+                    "%(old)s → %(new)s (%(date_from)s to %(date_to)s)",
+                    old=comparison.old_strategy_id.name, new=comparison.new_strategy_id.name,
+                    date_from=format_date(self.env, comparison.date_from),
+                    date_to=format_date(self.env, comparison.date_to))
+            else:
+                comparison.display_name = self.env._("New comparison")
+
     def action_compare(self):
+        """Button of the comparison page: rewrite its lines, say what came out and show them."""
         self.check_access("write")
         self.ensure_one()
         self._compare()
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
-                "target": "new", "name": self.env._("Compare channel strategies")}
+        return refresh_notification(
+            self.env._("Strategies compared"),
+            self.env._("%(segments)s segments compared, %(changes)s to change, at %(when)s.",
+                       segments=len(self.line_ids), changes=self.change_count, when=done_at(self.env)))
 
     def _compare(self):
         """Rewrite the comparison lines: one per segment of either scenario, ranked by conflict intensity."""

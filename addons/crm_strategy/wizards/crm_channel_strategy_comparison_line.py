@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmChannelStrategyComparisonLine(models.TransientModel):
@@ -35,3 +35,9 @@ class CrmChannelStrategyComparisonLine(models.TransientModel):
     price_gap_product_id = fields.Many2one("product.product", string="Product with the Widest Gap")
     conflict_intensity = fields.Float(help="Mean of the multi-channel %, overlap % and price gap %.")
     conflict_rank = fields.Integer()
+
+    @api.depends("segment_id", "comparison_id")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = self.env._("%(segment)s: %(comparison)s", segment=line.segment_id.display_name,
+                                           comparison=line.comparison_id.display_name)
