@@ -20,3 +20,4 @@ from . import test_wizard_isolation
 from . import test_one_truth
 from . import test_one_truth_generated
 from . import test_every_button
+from . import test_dates_with_year
