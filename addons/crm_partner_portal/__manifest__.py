@@ -25,6 +25,7 @@
         "views/crm_partner_portal_menus.xml",
     ],
     "assets": {
+        "web.assets_frontend": ["crm_partner_portal/static/src/scss/supplier_portal.scss"],
         "web.assets_tests": ["crm_partner_portal/static/tests/tours/**/*"],
     },
 }

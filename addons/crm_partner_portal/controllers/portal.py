@@ -1,5 +1,8 @@
 import datetime
+import hashlib
+import math
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from odoo import fields, http
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -12,14 +15,14 @@ from ..models import crm_supplier_forecast as forecast_module
 from ..models import crm_supplier_stock_offer as offer_module
 from ..models import purchase_order as purchase_module
 from .portal_input import (
+    REASON_LIMIT,
     SupplierInputError,
-    check_text,
     clean_search,
-    parse_amount,
-    parse_date,
-    parse_days,
+    echo_values,
+    parse_commit_form,
+    parse_forecast_form,
     parse_id,
-    parse_quantity,
+    parse_stock_form,
     parse_token,
 )
 
@@ -154,16 +157,96 @@ class SupplierPortal(CustomerPortal):
         })
         return request.render("crm_partner_portal.portal_supplier_orders", values)
 
-    @http.route("/my/supplier/orders/<int:order_id>", type="http", auth="user", website=True)
-    def portal_supplier_order(self, order_id, access_token=None, message=None, **kw):
-        order_sudo = self._crm_order_check(order_id, access_token)
+    def _crm_order_page(self, order_sudo, access_token=None, status=200, **extra):
+        """The order page; after a refused form (status 400) with the vendor's typed values and the errors."""
+        token = parse_token(access_token)
+        can_write = request.env.user._crm_is_portal_vendor_of(order_sudo.partner_id)
+        # the first delivery is proposed on the requested date, or today when that date is past (a past date
+        # would be refused)
+        today = fields.Date.context_today(order_sudo)
+        default_dates = {line.id: max(line.date_planned.date(), today).isoformat()
+                         for line in order_sudo.order_line if line.date_planned}
         values = self._get_page_view_values(
-            order_sudo, parse_token(access_token), {"supplier_order": order_sudo, "page_name": "supplier_order",
-                                       "can_edit": order_sudo._crm_supplier_can_edit(),
-                                       "can_write": request.env.user._crm_is_portal_vendor_of(order_sudo.partner_id),
-                                       "max_splits": MAX_SPLITS, "message": message},
-            "my_supplier_orders_history", False, **kw)
-        return request.render("crm_partner_portal.portal_supplier_order", values)
+            order_sudo, token, {"supplier_order": order_sudo, "page_name": "supplier_order",
+                                "can_edit": order_sudo._crm_supplier_can_edit(), "can_write": can_write,
+                                "max_splits": MAX_SPLITS, "message": None, "form_values": None, "form_errors": {},
+                                "error_message": None, "new_bill_id": None, "default_dates": default_dates,
+                                "bills": self._crm_order_bills(order_sudo) if can_write else [], **extra},
+            "my_supplier_orders_history", False)
+        return request.render("crm_partner_portal.portal_supplier_order", values, status=status)
+
+    def _crm_order_bills(self, order_sudo):
+        """The bills the vendor uploaded for the order, newest first, as plain values for the page (only for
+        the vendor's own portal users: the caller checks it)."""
+        bills = request.env["account.move"].sudo().search([("crm_supplier_order_id", "=", order_sudo.id)],
+                                                          order="id desc")
+        files = self._crm_bill_files(bills, order_sudo.partner_id)  # checked again on download
+        result = []
+        for bill in bills:
+            if bill.state == "cancel":
+                status = request.env._("Cancelled")
+            elif bill.state == "draft":
+                status = request.env._("Received, to be checked by the buyer")
+            elif bill.payment_state in ("paid", "in_payment"):
+                status = request.env._("Paid")
+            elif bill.payment_state == "partial":
+                status = request.env._("Partially paid")
+            else:
+                status = request.env._("Registered")
+            result.append({
+                "id": bill.id, "file_name": files[bill.id].name if bill.id in files else bill.display_name,
+                "has_file": bill.id in files,
+                "reference": bill.name if bill.state == "posted" else "",
+                "date_uploaded": bill.create_date,
+                "amount": bill.amount_total, "currency": bill.currency_id, "status": status, "state": bill.state,
+            })
+        return result
+
+    @staticmethod
+    def _crm_bill_files(bills, vendor):
+        """{bill id: the file the vendor sent} (superuser records): the first attachment of the first message a
+        contact of the vendor posted on the bill (the upload), never a file of the buyer; one query for all."""
+        messages = request.env["mail.message"].sudo().search([
+            ("model", "=", "account.move"), ("res_id", "in", bills.ids), ("attachment_ids", "!=", False),
+            ("author_id", "child_of", vendor.commercial_partner_id.id)], order="id")
+        files = {}
+        for message in messages:
+            files.setdefault(message.res_id, message.attachment_ids.sorted("id")[:1])
+        return files
+
+    def _crm_bill_file(self, bill, vendor):
+        """The vendor's file of a bill if its content is still the uploaded one (SHA-256 of the upload)."""
+        attachment = self._crm_bill_files(bill, vendor).get(bill.id)
+        if not attachment or not bill.crm_supplier_bill_sha256 \
+                or hashlib.sha256(attachment.raw or b"").hexdigest() != bill.crm_supplier_bill_sha256:
+            return None
+        return attachment
+
+    @http.route("/my/supplier/orders/<int:order_id>", type="http", auth="user", website=True)
+    def portal_supplier_order(self, order_id, access_token=None, message=None, bill=None, **kw):
+        order_sudo = self._crm_order_check(order_id, access_token)
+        return self._crm_order_page(order_sudo, access_token, message=message if isinstance(message, str) else None,
+                                    new_bill_id=parse_id(bill))
+
+    @http.route("/my/supplier/orders/<int:order_id>/bills/<int:bill_id>", type="http", auth="user", website=True,
+                readonly=True)
+    def portal_supplier_order_bill_download(self, order_id, bill_id, **kw):
+        """The PDF of a bill the vendor uploaded, for the vendor's own portal users only (no access token)."""
+        order_sudo = self._crm_order_check(order_id)
+        if not request.env.user._crm_is_portal_vendor_of(order_sudo.partner_id):
+            return self._crm_bad_request(
+                request.env._("Only the vendor's portal users can download its bills."), status=403)
+        bill_id = parse_id(bill_id)
+        bill = request.env["account.move"].sudo().search(
+            [("id", "=", bill_id or 0), ("crm_supplier_order_id", "=", order_sudo.id)], limit=1)
+        attachment = self._crm_bill_file(bill, order_sudo.partner_id) if bill else None
+        if not attachment:
+            raise request.not_found()
+        return request.make_response(attachment.raw, headers=[
+            ("Content-Type", "application/pdf"),
+            ("Content-Disposition", content_disposition(attachment.name or "bill.pdf")),
+            ("X-Content-Type-Options", "nosniff"),
+        ])
 
     # ------------------------------------------------------------------ actions (POST only, CSRF checked)
     @http.route("/my/supplier/orders/<int:order_id>/acknowledge", type="http", auth="user", website=True,
@@ -180,85 +263,52 @@ class SupplierPortal(CustomerPortal):
     @http.route("/my/supplier/orders/<int:order_id>/commit", type="http", auth="user", website=True,
                 methods=["POST"])
     def portal_supplier_order_commit(self, order_id, **kw):
-        """Form fields per line: qty-<line>-<n> / date-<line>-<n> (n < MAX_SPLITS, empty rows ignored),
-        or reject-<line>=1 with reason-<line>. All or nothing: one bad value writes nothing."""
+        """Form fields: see ``portal_input.parse_commit_form``. All or nothing: a refused form comes back with
+        the vendor's values and the errors next to the fields (HTTP 400), nothing written."""
         order_sudo = self._crm_order_check(order_id)
         if refusal := self._crm_write_refusal(order_sudo.partner_id):
             return refusal
         if not order_sudo._crm_supplier_can_edit():
             return self._crm_bad_request(request.env._("This order is locked, done or cancelled: it is read-only."))
+        form = request.httprequest.form
+        lines = {str(line.id): line for line in order_sudo.order_line if not line.display_type}
         try:
-            commits_by_line = self._crm_parse_commit_form(order_sudo, request.httprequest.form)
-        except SupplierInputError as e:
-            return self._crm_bad_request(str(e))
-        try:
+            commits_by_line = parse_commit_form(lines, form, fields.Date.context_today(order_sudo), MAX_SPLITS)
             with request.env.cr.savepoint():
                 order_sudo._crm_register_supplier_commits(commits_by_line, request.env.user.partner_id)
+        except SupplierInputError as e:
+            return self._crm_commit_form_refused(order_sudo, form, str(e), e.errors)
         except (UserError, ValidationError) as e:
-            return self._crm_bad_request(e.args[0])
+            return self._crm_commit_form_refused(order_sudo, form, e.args[0], {})
         return request.redirect(f"/my/supplier/orders/{order_sudo.id}?message=committed")
+
+    def _crm_commit_form_refused(self, order_sudo, form, message, errors):
+        line_keys = {str(line.id) for line in order_sudo.order_line}
+        typed = echo_values(form, lambda name: name.partition("-")[2].split("-")[0] in line_keys,
+                            {"reason": REASON_LIMIT})
+        return self._crm_order_page(order_sudo, status=400, form_values=typed, form_errors=errors,
+                                    error_message=message)
 
     @http.route("/my/supplier/orders/<int:order_id>/bill", type="http", auth="user", website=True,
                 methods=["POST"])
     def portal_supplier_order_bill(self, order_id, bill=None, **kw):
-        """Upload a PDF bill (10 MB at most): a draft vendor bill linked to the order, buyer notified."""
+        """Upload a PDF bill (10 MB at most): a draft vendor bill linked to the order, buyer notified. A refused
+        file comes back to the order page with the reason next to the file field (HTTP 400)."""
         order_sudo = self._crm_order_check(order_id)
         if refusal := self._crm_write_refusal(order_sudo.partner_id):
             return refusal
         if not hasattr(bill, "read"):
-            return self._crm_bad_request(request.env._("Choose a PDF file to upload."))
+            message = request.env._("Choose a PDF file to upload.")
+            return self._crm_order_page(order_sudo, status=400, form_errors={"bill": message}, error_message=message)
         content = bill.read(purchase_module.MAX_BILL_SIZE + 1)
         try:
             with request.env.cr.savepoint():
-                order_sudo._crm_supplier_upload_bill(bill.filename or "", content, request.env.user.partner_id)
+                new_bill = order_sudo._crm_supplier_upload_bill(bill.filename or "", content,
+                                                                request.env.user.partner_id)
         except (UserError, ValidationError) as e:
-            return self._crm_bad_request(e.args[0])
-        return request.redirect(f"/my/supplier/orders/{order_sudo.id}?message=billed")
-
-    def _crm_parse_commit_form(self, order_sudo, form):
-        lines = {str(line.id): line for line in order_sudo.order_line if not line.display_type}
-        rows = defaultdict(dict)
-        for key, raw in form.items():
-            parts = key.split("-")
-            if parts[0] not in ("qty", "date", "reject", "reason"):
-                continue
-            if len(parts) < 2 or parts[1] not in lines:
-                raise SupplierInputError(request.env._("The form names a line that is not on this order."))
-            if parts[0] in ("qty", "date"):
-                if len(parts) != 3 or parts[2] not in {str(n) for n in range(MAX_SPLITS)}:
-                    raise SupplierInputError(request.env._("Malformed form field."))
-                rows[parts[1]].setdefault(parts[2], {})[parts[0]] = raw.strip()
-            else:
-                rows[parts[1]][parts[0]] = raw
-        result = {}
-        for line_key, data in rows.items():
-            line = lines[line_key]
-            if data.get("reject"):
-                reason = check_text((data.get("reason") or "").strip(), request.env._("reason"), 2000)
-                if not reason:
-                    raise SupplierInputError(
-                        request.env._("Give a reason to reject %(product)s.", product=line.name[:80]))
-                result[line] = [{"kind": "reject", "reason": reason, "quantity": 0.0}]
-                continue
-            commits = []
-            for n in sorted(k for k in data if k.isdigit()):
-                row = data[n]
-                if not row.get("qty") and not row.get("date"):
-                    continue
-                if not row.get("qty") or not row.get("date"):
-                    raise SupplierInputError(request.env._("Each delivery needs a quantity and a date."))
-                commits.append({"kind": "commit", "quantity": parse_quantity(row["qty"]),
-                                "date_commit": parse_date(row["date"])})
-            if commits:
-                result[line] = commits
-        if not result:
-            raise SupplierInputError(
-                request.env._("Nothing to commit: fill in a quantity and a date, or reject a line."))
-        today = fields.Date.context_today(order_sudo)
-        for vals in (v for vs in result.values() for v in vs):
-            if vals.get("date_commit") and vals["date_commit"] < today:
-                raise SupplierInputError(request.env._("A committed date cannot be in the past."))
-        return result
+            return self._crm_order_page(order_sudo, status=400, form_errors={"bill": e.args[0]},
+                                        error_message=e.args[0])
+        return request.redirect(f"/my/supplier/orders/{order_sudo.id}?message=billed&bill={new_bill.id}#bills")
 
     # ------------------------------------------------------------------ forecast
     def _crm_forecast_check(self, forecast_id, access_token=None):
@@ -272,20 +322,27 @@ class SupplierPortal(CustomerPortal):
         except (AccessError, MissingError):
             raise request.not_found() from None
 
-    # 12 inputs a product: a page of 20 products keeps the grid light on a phone and on the server
+    # 12 buckets a product: a page of 20 products keeps the grid light on a phone and on the server
     _crm_forecast_products_per_page = 20
 
-    def _crm_forecast_grid(self, forecast_sudo, page=1, search=None):
-        """Products of one page and their 12 buckets: three queries whatever the number of products
-        (distinct products, lines, product names)."""
+    def _crm_forecast_grid(self, forecast_sudo, page=1, search=None, show_all=False):
+        """Products of one page and their 12 buckets, in a constant number of queries whatever the number of
+        products. By default only the products the vendor has something to answer for: a net requirement in
+        a week, or a commitment already sent."""
         Line = request.env["crm.supplier.forecast.line"].sudo()
         domain = Domain("forecast_id", "=", forecast_sudo.id)
         if search:
             domain &= Domain("product_id", "any", [("display_name", "ilike", search)])
-        products = [product for (product,) in Line._read_group(domain, ["product_id"], order="product_id")]
+        needed = domain & (Domain("qty_net", ">", 0) | Domain("date_committed", "!=", False))
+        product_count = len(Line._read_group(domain, ["product_id"]))
+        products = [product for (product,) in Line._read_group(domain if show_all else needed, ["product_id"],
+                                                                order="product_id")]
         step = self._crm_forecast_products_per_page
+        url_args = {"search": search or ""}
+        if show_all:
+            url_args["show"] = "all"
         pager = portal_pager(url=f"/my/supplier/forecast/{forecast_sudo.id}", total=len(products), page=page,
-                             step=step, url_args={"search": search or ""})
+                             step=step, url_args=url_args)
         page_ids = [p.id for p in products[pager["offset"]:pager["offset"] + step]]
         lines = Line.search(domain & Domain("product_id", "in", page_ids))
         weeks = list(range(forecast_module.WEEKS))
@@ -295,79 +352,133 @@ class SupplierPortal(CustomerPortal):
         for line in lines:
             net, committed = line.qty_net, line.qty_committed
             cells[line.product_id.id][line.week] = {
-                "id": line.id, "net": round(net, 2), "committed": committed if line.date_committed else None,
-                "title": f"Demand {line.qty_demand:g}, on hand {line.qty_on_hand:g}, incoming {line.qty_incoming:g}",
+                "id": line.id, "net": net, "committed": committed if line.date_committed else None,
+                "answerable": net > 0 or bool(line.date_committed),
+                "demand": line.qty_demand, "on_hand": line.qty_on_hand, "incoming": line.qty_incoming,
             }
             totals[line.week]["net"] += net
             totals[line.week]["committed"] += committed
         week_starts = [forecast_sudo.date_start + datetime.timedelta(weeks=w) for w in weeks]
-        top = max([max(t["net"], t["committed"]) for t in totals.values()] + [1.0])
-        chart = [{"week": w, "label": week_starts[w].strftime("%d/%m"),
-                  "net": totals[w]["net"], "committed": totals[w]["committed"],
-                  "net_h": round(100 * totals[w]["net"] / top, 1),
-                  "committed_h": round(100 * totals[w]["committed"] / top, 1)} for w in weeks]
-        names = dict(zip(page_ids, request.env["product.product"].sudo().browse(page_ids).mapped("display_name")))
-        rows = [{"name": names[pid], "cells": cells[pid]} for pid in page_ids]
-        return {"rows": rows, "weeks": weeks, "week_starts": week_starts, "chart": chart, "pager": pager}
+        page_products = request.env["product.product"].sudo().browse(page_ids).with_context(
+            display_default_code=False)
+        rows = [{"name": product.display_name, "code": product.default_code or "", "uom": product.uom_id.name,
+                 "cells": cells[product.id]} for product in page_products]
+        units = {row["uom"] for row in rows}
+        return {
+            "rows": rows, "weeks": weeks, "week_starts": week_starts, "months": self._crm_month_spans(week_starts),
+            "chart": self._crm_forecast_chart(week_starts, totals), "pager": pager, "show_all": show_all,
+            "product_count": product_count, "shown_count": len(products),
+            "toggle_url": f"/my/supplier/forecast/{forecast_sudo.id}?" + urlencode(
+                {k: v for k, v in (("search", search), ("show", None if show_all else "all")) if v}),
+            "chart_unit": units.pop() if len(units) == 1 else request.env._("each product's unit"),
+        }
+
+    @staticmethod
+    def _crm_month_spans(days):
+        """[(first day of the month, number of weeks starting in it)] for the month header of the grid."""
+        spans = []
+        for day in days:
+            if spans and (spans[-1][0].year, spans[-1][0].month) == (day.year, day.month):
+                spans[-1][1] += 1
+            else:
+                spans.append([day, 1])
+        return spans
+
+    @staticmethod
+    def _crm_forecast_chart(week_starts, totals):
+        """Geometry of the server-side SVG bar chart (no script): bars of net requirement and commitments per
+        week on a y axis with round ticks; labels are rendered by the template with Odoo's date format."""
+        top = max([max(t["net"], t["committed"]) for t in totals.values()] + [0.0])
+        step = 1.0
+        if top > 0:
+            raw = top / 4
+            magnitude = 10 ** math.floor(math.log10(raw))
+            step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+        ticks = [step * n for n in range(5)]
+        scale_top = ticks[-1]
+        plot = {"left": 80, "right": 790, "top": 40, "bottom": 230}
+        height = plot["bottom"] - plot["top"]
+        group = (plot["right"] - plot["left"]) / len(week_starts)
+
+        def y_of(value):
+            return round(plot["bottom"] - height * value / scale_top, 1)
+
+        bars = []
+        for week, day in enumerate(week_starts):
+            net, committed = totals[week]["net"], totals[week]["committed"]
+            x = plot["left"] + week * group
+            bars.append({"day": day, "x_net": round(x + group * 0.12, 1), "x_committed": round(x + group * 0.5, 1),
+                         "width": round(group * 0.38, 1), "x_label": round(x + group / 2, 1),
+                         "net": net, "committed": committed, "y_net": y_of(net), "y_committed": y_of(committed),
+                         "h_net": round(plot["bottom"] - y_of(net), 1),
+                         "h_committed": round(plot["bottom"] - y_of(committed), 1)})
+        return {"bars": bars, "plot": plot, "ticks": [{"value": t, "y": y_of(t)} for t in ticks],
+                "first": week_starts[0], "last": week_starts[-1] + datetime.timedelta(days=6)}
 
     @http.route(["/my/supplier/forecast", "/my/supplier/forecast/<int:forecast_id>",
                  "/my/supplier/forecast/<int:forecast_id>/page/<int:page>"],
                 type="http", auth="user", website=True, readonly=True)
-    def portal_supplier_forecast(self, forecast_id=None, page=1, access_token=None, search=None, message=None, **kw):
-        Forecast = request.env["crm.supplier.forecast"]
-        versions = Forecast.search([("state", "in", ("published", "superseded"))], order="version desc", limit=20)
+    def portal_supplier_forecast(self, forecast_id=None, page=1, access_token=None, search=None, message=None,
+                                 show=None, **kw):
         if forecast_id is not None:  # from the path or the query string: anything but an id of its own is a 404
             forecast_sudo = self._crm_forecast_check(forecast_id, access_token)
         else:
+            forecast_sudo = None
+        return self._crm_forecast_page(forecast_sudo, access_token=access_token, page=page, search=search,
+                                       show=show, message=message if isinstance(message, str) else None)
+
+    def _crm_forecast_page(self, forecast_sudo, access_token=None, page=1, search=None, show=None, status=200,
+                           **extra):
+        """The forecast page; after a refused form (status 400) with the typed values and the errors."""
+        Forecast = request.env["crm.supplier.forecast"]
+        versions = Forecast.search([("state", "in", ("published", "superseded"))], order="version desc", limit=20)
+        if forecast_sudo is None:
             forecast_sudo = versions.filtered(lambda f: f.state == "published")[:1].sudo()
         values = self._prepare_portal_layout_values()
         values.update({"page_name": "supplier_forecast", "forecast": forecast_sudo, "versions": versions,
-                       "message": message, "search": clean_search(search),
-                       "can_write": request.env.user._crm_is_portal_vendor_of(forecast_sudo.partner_id)})
+                       "message": None, "search": clean_search(search), "form_values": None, "form_errors": {},
+                       "error_message": None, "page": parse_id(page) or 1,
+                       "can_write": request.env.user._crm_is_portal_vendor_of(forecast_sudo.partner_id), **extra})
         if forecast_sudo:
-            values.update(self._crm_forecast_grid(forecast_sudo, page=parse_id(page) or 1, search=values["search"]))
+            values.update(self._crm_forecast_grid(forecast_sudo, page=values["page"], search=values["search"],
+                                                  show_all=show == "all"))
             values = self._get_page_view_values(forecast_sudo, parse_token(access_token), values,
-                                                "my_supplier_forecast_history", False, **kw)
-        return request.render("crm_partner_portal.portal_supplier_forecast", values)
+                                                "my_supplier_forecast_history", False)
+        return request.render("crm_partner_portal.portal_supplier_forecast", values, status=status)
 
     @http.route("/my/supplier/forecast/<int:forecast_id>/commit", type="http", auth="user", website=True,
                 methods=["POST"])
-    def portal_supplier_forecast_commit(self, forecast_id, **kw):
-        """Fields commit-<line id> = quantity the vendor commits for that bucket (empty: unchanged)."""
+    def portal_supplier_forecast_commit(self, forecast_id, page=None, search=None, show=None, **kw):
+        """Fields commit-<line id> = quantity the vendor commits for that bucket (empty: unchanged); page, search
+        and show bring a refused form back on the page it was sent from."""
         forecast_sudo = self._crm_forecast_check(forecast_id)
         if refusal := self._crm_write_refusal(forecast_sudo.partner_id):
             return refusal
         if forecast_sudo.state != "published":
             return self._crm_bad_request(request.env._("This forecast was superseded: commit on the latest one."))
+        form = request.httprequest.form
         lines = {str(line.id): line for line in forecast_sudo.line_ids}
-        updates = {}
         try:
-            for key, raw in request.httprequest.form.items():
-                if not key.startswith("commit-"):
-                    continue
-                line = lines.get(key[len("commit-"):])
-                if line is None:
-                    raise SupplierInputError(request.env._("The form names a bucket that is not in this forecast."))
-                raw = raw.strip()
-                if not raw:
-                    continue
-                qty = parse_quantity(raw) if raw not in ("0", "0.0") else 0.0
-                updates[line] = qty
-            if not updates:
-                raise SupplierInputError(request.env._("Nothing to commit: enter a quantity in a week."))
-        except SupplierInputError as e:
-            return self._crm_bad_request(str(e))
-        try:
+            updates = parse_forecast_form(lines, form)
             with request.env.cr.savepoint():
                 now = fields.Datetime.now()
                 for line, qty in updates.items():
-                    line.write({"qty_committed": qty, "date_committed": now})
+                    try:
+                        line.write({"qty_committed": qty, "date_committed": now})
+                    except ValidationError as e:
+                        raise SupplierInputError(e.args[0], {f"commit-{line.id}": e.args[0]}) from None
                 forecast_sudo.message_post(
                     body=request.env._("The vendor committed %(count)s week(s) on the portal.", count=len(updates)),
                     author_id=request.env.user.partner_id.id)
-        except ValidationError as e:
-            return self._crm_bad_request(e.args[0])
-        return request.redirect(f"/my/supplier/forecast/{forecast_sudo.id}?message=committed")
+        except SupplierInputError as e:
+            typed = echo_values(form, lambda name: name.startswith("commit-") and name[7:] in lines)
+            return self._crm_forecast_page(forecast_sudo, page=page, search=search, show=show, status=400,
+                                           form_values=typed, form_errors=e.errors, error_message=str(e))
+        url_args = {"message": "committed", "show": "all" if show == "all" else None,
+                    "search": clean_search(search) or None}
+        page = parse_id(page)
+        base = f"/my/supplier/forecast/{forecast_sudo.id}" + (f"/page/{page}" if page and page > 1 else "")
+        return request.redirect(base + "?" + urlencode({k: v for k, v in url_args.items() if v}))
 
     @http.route("/my/supplier/forecast/<int:forecast_id>/xlsx", type="http", auth="user", website=True,
                 readonly=True)
@@ -391,48 +502,34 @@ class SupplierPortal(CustomerPortal):
 
     @http.route("/my/supplier/stock", type="http", auth="user", website=True, readonly=True, methods=["GET"])
     def portal_supplier_stock(self, message=None, **kw):
+        return self._crm_stock_page(message=message if isinstance(message, str) else None)
+
+    def _crm_stock_page(self, status=200, **extra):
+        """The stock page; after a refused form (status 400) with the typed values and the errors."""
         values = self._prepare_portal_layout_values()
         infos = self._crm_supplierinfos()
         offers = request.env["crm.supplier.stock.offer"].search([], limit=100)
-        values.update({"page_name": "supplier_stock", "supplierinfos": infos, "offers": offers, "message": message,
-                       "can_write": request.env.user._crm_is_portal_vendor_of(request.env.user.partner_id)})
-        return request.render("crm_partner_portal.portal_supplier_stock", values)
+        values.update({"page_name": "supplier_stock", "supplierinfos": infos, "offers": offers, "message": None,
+                       "form_values": None, "form_errors": {}, "error_message": None,
+                       "can_write": request.env.user._crm_is_portal_vendor_of(request.env.user.partner_id),
+                       **extra})
+        return request.render("crm_partner_portal.portal_supplier_stock", values, status=status)
 
     @http.route("/my/supplier/stock", type="http", auth="user", website=True, methods=["POST"])
     def portal_supplier_stock_post(self, **kw):
-        """Fields per pricelist line: qty-<id>, delay-<id>, minqty-<id>, price-<id>; empty rows are skipped."""
+        """Fields per pricelist line: see ``portal_input.parse_stock_form``. A refused form comes back with the
+        vendor's values and the errors next to the fields (HTTP 400), nothing written."""
         if refusal := self._crm_write_refusal(request.env.user.partner_id):
             return refusal
+        form = request.httprequest.form
         infos = {str(info.id): info for info in self._crm_supplierinfos()}
-        rows = defaultdict(dict)
-        try:
-            for key, raw in request.httprequest.form.items():
-                prefix, _sep, info_key = key.partition("-")
-                if prefix not in ("qty", "delay", "minqty", "price"):
-                    continue
-                if info_key not in infos:
-                    raise SupplierInputError(request.env._("The form names a product you do not supply."))
-                if raw.strip():
-                    rows[info_key][prefix] = raw.strip()
-            vals_list = []
-            for info_key, row in rows.items():
-                if "qty" not in row or "delay" not in row:
-                    raise SupplierInputError(request.env._("Give at least the available quantity and the lead time."))
-                delay = parse_days(row["delay"], offer_module.MAX_DELAY_DAYS)
-                info = infos[info_key]
-                vals_list.append({
-                    "supplierinfo_id": info.id, "partner_id": info.partner_id.commercial_partner_id.id,
-                    "company_id": (info.company_id or request.env.company).id,
-                    "qty_available": parse_amount(row["qty"]), "delay": delay,
-                    "min_qty": parse_amount(row.get("minqty", "0")),
-                    "price": parse_amount(row.get("price", "0")),
-                })
-            if not vals_list:
-                raise SupplierInputError(request.env._("Nothing to send: fill in a product's row."))
-        except SupplierInputError as e:
-            return self._crm_bad_request(str(e))
         Offer = request.env["crm.supplier.stock.offer"].sudo()
         try:
+            rows = parse_stock_form(infos, form, offer_module.MAX_DELAY_DAYS)
+            vals_list = [{
+                **row, "supplierinfo_id": infos[key].id, "partner_id": infos[key].partner_id.commercial_partner_id.id,
+                "company_id": (infos[key].company_id or request.env.company).id,
+            } for key, row in rows.items()]
             with request.env.cr.savepoint():
                 Offer.search([("supplierinfo_id", "in", [v["supplierinfo_id"] for v in vals_list]),
                               ("state", "=", "proposed")]).state = "superseded"
@@ -441,6 +538,8 @@ class SupplierPortal(CustomerPortal):
                     offer.activity_schedule(
                         "mail.mail_activity_data_todo", summary=request.env._("Review the vendor's stock offer"),
                         user_id=(offer.partner_id.buyer_id or request.env.ref("base.user_admin")).id)
-        except ValidationError as e:
-            return self._crm_bad_request(e.args[0])
+        except (SupplierInputError, ValidationError) as e:
+            typed = echo_values(form, lambda name: name.partition("-")[2] in infos)
+            return self._crm_stock_page(status=400, form_values=typed, error_message=str(e.args[0]),
+                                        form_errors=getattr(e, "errors", {}))
         return request.redirect("/my/supplier/stock?message=sent")

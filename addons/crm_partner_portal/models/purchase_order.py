@@ -137,7 +137,9 @@ class PurchaseOrder(models.Model):
         lines = []
         for line in self.order_line.filtered(lambda ln: not ln.display_type):
             vals = line._prepare_account_move_line()
-            if not vals["quantity"]:
+            # nothing received yet (or already billed): what is left to bill, never a negative quantity (a second
+            # bill of the same order would otherwise be a draft of minus the first one)
+            if vals["quantity"] <= 0:
                 vals["quantity"] = max(line.product_qty - line.qty_invoiced, 0.0)
             lines.append(Command.create(vals))
         invoice_vals.update(invoice_line_ids=lines, crm_supplier_order_id=self.id, crm_supplier_bill_sha256=digest)

@@ -1,10 +1,11 @@
 from datetime import timedelta
 
-from odoo import http
-from odoo.tests import HttpCase, tagged
+from odoo import fields, http
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import SupplierPortalCommon
+from .portal_html import DAY, dates_shown, field_error, input_of, texts
 
 
 @tagged("post_install", "-at_install")
@@ -136,6 +137,75 @@ class TestSupplierPortal(SupplierPortalCommon, HttpCase):
         self.assertFalse(self.po_a.crm_supplier_commit_ids)
         self.assertFalse(self.po_a.activity_ids)
 
+    def test_refused_form_keeps_the_typed_values(self):
+        """One bad field: HTTP 400, the order page again with every typed value, the error next to the field,
+        and nothing written."""
+        bolt, nut = self.line_bolt.id, self.line_nut.id
+        later = (self.date_planned.date() + timedelta(days=7)).isoformat()
+        form = {f"qty-{bolt}-0": "ten", f"date-{bolt}-0": later, f"qty-{bolt}-1": "40", f"date-{bolt}-1": later,
+                f"reject-{nut}": "1", f"reason-{nut}": "Out of <b>stock</b>"}
+        messages = len(self.po_a.message_ids)
+        response = self._post(f"/my/supplier/orders/{self.po_a.id}/commit", form)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Nothing was changed", response.text)
+        for name, value in form.items():
+            with self.subTest(field=name):
+                node = input_of(response, name)
+                if name.startswith("reject"):
+                    self.assertEqual(node.get("checked"), "checked")
+                else:
+                    self.assertEqual(node.get("value"), value, "typed value lost")
+        self.assertIn("is-invalid", input_of(response, f"qty-{bolt}-0").get("class"))
+        self.assertNotIn("is-invalid", input_of(response, f"qty-{bolt}-1").get("class"))
+        self.assertEqual(field_error(response, f"qty-{bolt}-0"), "“ten” is not a number.")
+        self.assertIsNone(field_error(response, f"date-{bolt}-0"))
+        self.assertNotIn("<b>stock</b>", response.text)
+        self.assertFalse(self.po_a.crm_supplier_commit_ids)
+        self.assertEqual(len(self.po_a.message_ids), messages)
+        # every bad field at once, each with its own message; a past date next to its date
+        form = {f"qty-{bolt}-0": "-2", f"date-{bolt}-0": "2001-01-01", f"qty-{bolt}-1": "3",
+                f"date-{bolt}-1": "31/12/2030", f"reject-{nut}": "1", f"reason-{nut}": " "}
+        response = self._post(f"/my/supplier/orders/{self.po_a.id}/commit", form)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(field_error(response, f"qty-{bolt}-0"), "A committed quantity must be a positive number.")
+        self.assertEqual(field_error(response, f"date-{bolt}-1"), "“31/12/2030” is not a date (expected YYYY-MM-DD).")
+        self.assertIn("Give a reason", field_error(response, f"reason-{nut}"))
+        self.assertEqual(input_of(response, f"date-{bolt}-1").get("value"), "31/12/2030")
+        self.assertFalse(self.po_a.crm_supplier_commit_ids)
+
+    def test_proposed_date_is_never_past(self):
+        """The first delivery is proposed on the requested date, today when that date is past (sending the
+        proposal as it is must not be refused)."""
+        past = fields.Datetime.now() - timedelta(days=10)
+        self.line_nut.date_planned = past
+        page = self.url_open(f"/my/supplier/orders/{self.po_a.id}")
+        proposed = input_of(page, f"date-{self.line_nut.id}-0").get("value")
+        self.assertGreaterEqual(proposed, str(fields.Date.today() - timedelta(days=1)))
+        self.assertEqual(input_of(page, f"date-{self.line_bolt.id}-0").get("value"),
+                         self.line_bolt.date_planned.date().isoformat())
+        form = {name: node.get("value") for name, node in (
+            (f"{kind}-{line.id}-0", input_of(page, f"{kind}-{line.id}-0"))
+            for line in (self.line_bolt, self.line_nut) for kind in ("qty", "date"))}
+        self.assertEqual(self._post(f"/my/supplier/orders/{self.po_a.id}/commit", form).status_code, 303)
+        self.assertEqual(len(self.po_a.crm_supplier_commit_ids), 2)
+
+    def test_dates_show_their_year(self):
+        """Every date of the order pages in the user's language format, with the year: order, arrival,
+        requested and committed dates."""
+        day = self.date_planned.date() + timedelta(days=3)
+        self._post(f"/my/supplier/orders/{self.po_a.id}/commit", {
+            f"qty-{self.line_bolt.id}-0": "100", f"date-{self.line_bolt.id}-0": day.isoformat()})
+        expected = day.strftime("%m/%d/%Y")
+        for url in ("/my/supplier", "/my/supplier/orders", f"/my/supplier/orders/{self.po_a.id}"):
+            with self.subTest(url=url):
+                shown = dates_shown(self.url_open(url))
+                self.assertTrue(shown)
+                for text in shown:
+                    self.assertRegex(text, DAY)
+        commits = texts(self.url_open(f"/my/supplier/orders/{self.po_a.id}"), "//ul[contains(@class, 'commits')]/li")
+        self.assertIn(expected, commits[0])
+        self.assertNotIn(day.isoformat(), commits[0])
+
     def test_commit_on_foreign_order_is_not_found(self):
         response = self._post(f"/my/supplier/orders/{self.po_b.id}/commit", {
             f"qty-{self.po_b.order_line.id}-0": "7", f"date-{self.po_b.order_line.id}-0": "2030-01-01"})
@@ -196,6 +266,94 @@ class TestSupplierPortalBill(SupplierPortalCommon, HttpCase):
         self.assertEqual(bill.invoice_line_ids.purchase_line_id, self.po_a_confirmed.order_line)
         self.assertEqual(bill.message_main_attachment_id.name, "INV-001.pdf")
         self.assertEqual(bill.activity_ids.user_id, self.buyer)
+
+    def test_uploaded_bill_listed_and_downloadable(self):
+        page = self.url_open(f"/my/supplier/orders/{self.po_a_confirmed.id}")
+        self.assertIn("o_crm_supplier_no_bill", page.text)
+        content = b"%PDF-1.4\n% listed bill\n"
+        response = self._upload(self.po_a_confirmed, "INV-042.pdf", content)
+        self.assertEqual(response.status_code, 303)
+        bill = self.po_a_confirmed.invoice_ids
+        self.assertIn(f"message=billed&bill={bill.id}", response.headers["Location"])
+        page = self.url_open(response.headers["Location"])
+        self.assertIn("o_crm_supplier_billed", page.text)
+        rows = texts(page, "//tr[contains(@class, 'o_crm_supplier_bill_row')]")
+        self.assertEqual(len(rows), 1)
+        self.assertIn("INV-042.pdf", rows[0])
+        self.assertRegex(rows[0], r"\b\d{2}/\d{2}/%d\b" % bill.create_date.year, "upload date with its year")
+        self.assertIn("Received", rows[0])
+        self.assertTrue(bill.amount_total)
+        self.assertIn(f"{bill.amount_total:,.2f}", rows[0], "the amount of the draft bill")
+        self.assertIn("table-success", page.text, "the new bill is highlighted")
+        download = self.url_open(f"/my/supplier/orders/{self.po_a_confirmed.id}/bills/{bill.id}")
+        self.assertEqual(download.status_code, 200)
+        self.assertEqual(download.content, content)
+        self.assertEqual(download.headers["Content-Type"], "application/pdf")
+        self.assertIn("INV-042.pdf", download.headers["Content-Disposition"])
+
+    def test_second_bill_is_never_negative(self):
+        """Two bills on an order where nothing was received: the first for what is ordered, the second for what is
+        left (nothing), never minus the first; both listed with their amounts."""
+        self.assertEqual(self._upload(self.po_a_confirmed, "first.pdf", b"%PDF-1.4\n% first\n").status_code, 303)
+        self.assertEqual(self._upload(self.po_a_confirmed, "second.pdf", b"%PDF-1.4\n% second\n").status_code, 303)
+        first, second = self.po_a_confirmed.invoice_ids.sorted("id")
+        self.assertGreater(first.amount_total, 0)
+        self.assertEqual(second.move_type, "in_invoice")
+        self.assertEqual(second.amount_total, 0)
+        self.assertTrue(all(qty >= 0 for qty in second.invoice_line_ids.mapped("quantity")))
+        page = self.url_open(f"/my/supplier/orders/{self.po_a_confirmed.id}")
+        rows = texts(page, "//tr[contains(@class, 'o_crm_supplier_bill_row')]")
+        self.assertEqual([("second.pdf" in rows[0]), ("first.pdf" in rows[1])], [True, True], "newest first")
+        amounts = texts(page, "//tr[contains(@class, 'o_crm_supplier_bill_row')]/td[3]")
+        self.assertIn("0.00", amounts[0])
+        self.assertNotIn("-", amounts[0], "no negative amount")
+
+    def test_bill_download_is_the_vendors_own(self):
+        """Another vendor, an employee who reads the order, another order's path: 404/403, no file."""
+        content = b"%PDF-1.4\n% alpha's bill\n"
+        self._upload(self.po_a_confirmed, "alpha.pdf", content)
+        bill = self.po_a_confirmed.invoice_ids
+        url = f"/my/supplier/orders/{self.po_a_confirmed.id}/bills/{bill.id}"
+        self.po_a_confirmed._portal_ensure_token()
+        self.authenticate("crm_pp_bob", "crm_pp_bob")
+        for attempt in (url, f"{url}?access_token={self.po_a_confirmed.access_token}",
+                        f"/my/supplier/orders/{self.po_b_confirmed.id}/bills/{bill.id}"):
+            with self.subTest(url=attempt):
+                response = self.url_open(attempt)
+                self.assertEqual(response.status_code, 404)
+                self.assertNotIn(content, response.content)
+                self.assertNotIn("alpha.pdf", response.text)
+        page = self.url_open(f"/my/supplier/orders/{self.po_a_confirmed.id}?access_token="
+                             f"{self.po_a_confirmed.access_token}")
+        self.assertEqual(page.status_code, 200, "the token opens the order")
+        self.assertNotIn("alpha.pdf", page.text, "but not the vendor's bills")
+        new_test_user(self.env, "crm_pp_stock", groups="base.group_user,stock.group_stock_user",
+                      password="crm_pp_stock")
+        self.authenticate("crm_pp_stock", "crm_pp_stock")
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 403)
+        self.assertNotIn(content, response.content)
+        self.authenticate("crm_pp_alice", "crm_pp_alice")
+        self.assertEqual(self.url_open(f"/my/supplier/orders/{self.po_a.id}/bills/{bill.id}").status_code, 404,
+                         "the bill through another order of the vendor")
+        self.assertEqual(self.url_open(url).content, content)
+        # the buyer's own files on the bill are never offered, and a file whose content changed is not served
+        vendor_file = bill.message_main_attachment_id
+        self.env["ir.attachment"].with_user(self.buyer).sudo().create({
+            "name": "internal-check.pdf", "raw": b"%PDF-1.4\n% buyer notes\n", "res_model": "account.move",
+            "res_id": bill.id})
+        vendor_file.unlink()
+        page = self.url_open(f"/my/supplier/orders/{self.po_a_confirmed.id}")
+        self.assertNotIn("internal-check.pdf", page.text)
+        self.assertNotIn("o_crm_supplier_bill_download", page.text)
+        self.assertEqual(self.url_open(url).status_code, 404)
+
+    def test_refused_upload_says_why_next_to_the_file(self):
+        response = self._upload(self.po_a_confirmed, "bill.exe", b"%PDF-1.4\n")
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(field_error(response, "bill"), "Only PDF files are accepted.")
+        self.assertIn("Nothing was changed", response.text)
+        self.assertFalse(self.po_a_confirmed.invoice_ids)
 
     def test_upload_refused(self):
         cases = {

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SupplierPortalCommon
+from .portal_html import DAY, dates_shown, field_error, input_of
 
 
 @tagged("post_install", "-at_install")
@@ -69,6 +70,27 @@ class TestSupplierPortalStock(SupplierPortalCommon, HttpCase):
                 self.assertNotIn(self.product_plate.name, response.text)
         self.assertFalse(self.env["crm.supplier.stock.offer"].search([]))
         self.assertEqual(self.info_b.delay, 3)
+
+    def test_refused_form_keeps_the_typed_values(self):
+        info = self.info_a
+        form = {f"qty-{info.id}": "500", f"delay-{info.id}": "4000", f"minqty-{info.id}": "-5",
+                f"price-{info.id}": "1.75"}
+        response = self._post(form)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Nothing was changed", response.text)
+        for name, value in form.items():
+            self.assertEqual(input_of(response, name).get("value"), value)
+        self.assertEqual(field_error(response, f"delay-{info.id}"), "The lead time must be between 0 and 365 days.")
+        self.assertEqual(field_error(response, f"minqty-{info.id}"),
+                         "Quantities and prices must be positive numbers.")
+        self.assertIsNone(field_error(response, f"qty-{info.id}"))
+        self.assertFalse(self.env["crm.supplier.stock.offer"].search([]))
+
+    def test_offers_show_the_date_with_its_year(self):
+        self._post({f"qty-{self.info_a.id}": "5", f"delay-{self.info_a.id}": "4"})
+        shown = dates_shown(self.url_open("/my/supplier/stock"))
+        self.assertEqual(len(shown), 1)
+        self.assertRegex(shown[0], DAY)
 
     def test_offer_for_another_vendor_line_refused_by_model(self):
         with self.assertRaises(ValidationError):

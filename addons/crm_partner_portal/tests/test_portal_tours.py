@@ -1,6 +1,7 @@
+from odoo.addons.crm_strategy.tests.screens import SCREENS, screenshots_on_signal
 from odoo.tests import HttpCase, tagged
 
-from .common import SupplierPortalCommon
+from .common import SupplierForecastCommon, SupplierPortalCommon
 
 
 @tagged("post_install", "-at_install")
@@ -28,6 +29,53 @@ class TestSupplierPortalTours(SupplierPortalCommon, HttpCase):
         bill = self.po_a_confirmed.invoice_ids
         self.assertEqual(bill.state, "draft")
         self.assertEqual(bill.message_main_attachment_id.name, "tour-bill.pdf")
+
+    def test_tour_bad_value_keeps_the_typed_values(self):
+        self.start_tour(f"/my/supplier/orders/{self.po_a.id}", "crm_partner_portal_bad_value_kept",
+                        login="crm_pp_alice")
+        bolt, nut = self.po_a.order_line
+        self.assertEqual(sorted(bolt.crm_supplier_commit_ids.mapped("quantity")), [40, 60])
+        self.assertEqual(nut.crm_supplier_commit_ids.quantity, 40)
+
+
+class SupplierPortalWidthCommon(SupplierForecastCommon):
+    """Every supplier portal page, drawn by Chromium at one width: the page never scrolls sideways (wide grids
+    scroll inside their own box)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_forecast_data()
+        cls.product_bolt.write({"name": "Hex bolt M8 x 40 zinc plated, DIN 933, box of 200 pieces, "
+                                        "stainless steel A2", "default_code": "HB-M8-40-A2-200"})
+        cls.forecast_a = cls._publish(cls.vendor_a)
+        cls.po_a._crm_register_supplier_commits({cls.po_a.order_line[0]: [
+            {"kind": "commit", "quantity": 100, "date_commit": cls.date_planned.date()}]}, cls.contact_a)
+        cls.po_a_confirmed._crm_supplier_upload_bill("INV-2027-000042.pdf", b"%PDF-1.4\n% bill\n", cls.contact_a)
+
+    def _check_pages(self):
+        for url in ("/my/supplier", "/my/supplier/orders", f"/my/supplier/orders/{self.po_a.id}",
+                    f"/my/supplier/orders/{self.po_a_confirmed.id}", "/my/supplier/forecast",
+                    "/my/supplier/forecast?show=all", "/my/supplier/stock"):
+            with self.subTest(url=url), screenshots_on_signal(SCREENS):
+                self.start_tour(url, "crm_partner_portal_no_overflow", login="crm_pp_alice")
+
+
+@tagged("post_install", "-at_install")
+class TestSupplierPortalDesktop(SupplierPortalWidthCommon, HttpCase):
+    browser_size = "1440x900"
+
+    def test_no_horizontal_overflow_at_1440(self):
+        self._check_pages()
+
+
+@tagged("post_install", "-at_install")
+class TestSupplierPortalPhone(SupplierPortalWidthCommon, HttpCase):
+    browser_size = "375x812"
+    touch_enabled = True
+
+    def test_no_horizontal_overflow_at_375(self):
+        self._check_pages()
 
 
 @tagged("post_install", "-at_install")

@@ -8,20 +8,15 @@
 
 Three list header buttons once crashed with "takes 1 positional argument but 2 were given" while 237 tests
 passed: this test is the one that presses them."""
-import base64
 import json
 import logging
-import os
-import pathlib
-import re
 import time
-from unittest.mock import patch
 from urllib.parse import urljoin
 
 from lxml import etree
 
+from odoo.addons.crm_strategy.tests.screens import SCREENS, screenshots_on_signal
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import ChromeBrowser
 from odoo.tools.safe_eval import safe_eval
 
 from .common import require_suite
@@ -35,9 +30,6 @@ MANAGER_GROUPS = ",".join([
 ])
 REFUSALS = ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError", "odoo.exceptions.RedirectWarning")
 RECORDS = 2
-# screenshots for review: `make test` sets CRM_SCREENS_DIR to .state/screens
-SCREENS = pathlib.Path(os.environ.get("CRM_SCREENS_DIR") or pathlib.Path(__file__).resolve().parents[3]
-                       / ".state" / "screens")
 PASSWORD = "every-button-1"
 
 RENDER_JS = """
@@ -94,30 +86,6 @@ RENDER_JS = """
     console.log("test successful");
 })();
 """
-
-
-def screenshots_on_signal(folder):
-    """Patch the test browser so that `console.log("screenshot:<name>")` saves the page as <folder>/<name>.png."""
-    original = ChromeBrowser._handle_console
-
-    def handle_console(browser, type, args=None, **kw):
-        text = str(browser._from_remoteobject(args[0])) if args else ""
-        if type == "log" and text.startswith("screenshot:"):
-            name = re.sub(r"[^\w.-]+", "-", text.split(":", 1)[1]).strip("-")
-
-            def save(future):
-                try:
-                    (folder / f"{name}.png").write_bytes(base64.b64decode(future.result(timeout=0)["data"]))
-                except Exception:
-                    _logger.warning("no screenshot of %s", name)
-
-            future = browser._websocket_send("Page.captureScreenshot", with_future=True)
-            if future:
-                future.add_done_callback(save)
-        return original(browser, type, args, **kw)
-
-    folder.mkdir(parents=True, exist_ok=True)
-    return patch.object(ChromeBrowser, "_handle_console", handle_console)
 
 
 @tagged("post_install", "-at_install")

@@ -37,6 +37,9 @@ class TestSupplierPortalFuzz(HttpCase):
         super().setUpClass()
         cls.vendors = setup_vendors(cls.env)
         cls.own, cls.other = cls.vendors["own"], cls.vendors["other"]
+        for key, vendor in cls.vendors.items():  # a bill each, for the download route
+            vendor["bill"] = vendor["order"]._crm_supplier_upload_bill(
+                f"{key}.pdf", PDF + f"% {key}\n".encode(), vendor["user"].partner_id)
 
     def setUp(self):
         super().setUp()
@@ -44,7 +47,8 @@ class TestSupplierPortalFuzz(HttpCase):
 
     # ------------------------------------------------------------------ the routes
     def _args(self, vendor):
-        return {"order_id": vendor["order"].id, "forecast_id": vendor["forecast"].id, "page": 1}
+        return {"order_id": vendor["order"].id, "forecast_id": vendor["forecast"].id, "page": 1,
+                "bill_id": vendor["bill"].id}
 
     def _forms(self):
         """Complete forms of the write routes with the vendor's ids: rule -> [(form, files)]."""
