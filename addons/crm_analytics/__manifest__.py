@@ -23,6 +23,9 @@
         "views/crm_analytics_dashboard_views.xml",
         "views/crm_analytics_menus.xml",
     ],
+    "demo": [
+        "demo/crm_analytics_demo.xml",
+    ],
     "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [

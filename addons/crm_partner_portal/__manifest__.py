@@ -24,6 +24,9 @@
         "views/portal_stock_templates.xml",
         "views/crm_partner_portal_menus.xml",
     ],
+    "demo": [
+        "demo/crm_partner_portal_demo.xml",
+    ],
     "assets": {
         "web.assets_frontend": ["crm_partner_portal/static/src/scss/supplier_portal.scss"],
         "web.assets_tests": ["crm_partner_portal/static/tests/tours/**/*"],

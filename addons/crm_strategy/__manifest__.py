@@ -30,6 +30,8 @@
         "demo/crm_profile_tag_demo.xml",
         "demo/crm_strategy_demo.xml",
         "demo/crm_channel_demo.xml",
+        "demo/crm_demo_users_demo.xml",
+        "demo/crm_demo_company_demo.xml",
     ],
     "pre_init_hook": "pre_init_hook",
     "assets": {

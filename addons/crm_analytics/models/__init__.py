@@ -8,3 +8,4 @@ from . import res_config_settings
 from . import crm_customer_metrics_explanation
 from . import crm_analytics_dashboard
 from . import res_partner
+from . import crm_analytics_demo_data

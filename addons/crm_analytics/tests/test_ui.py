@@ -12,10 +12,12 @@ class TestCrmAnalyticsUi(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # a company of its own: the dashboard shows its two customers whatever the demo data holds
+        company = cls.env["res.company"].create({"name": "Tour analytics company"})
         cls.manager = new_test_user(
-            cls.env, "crm_analytics_manager", groups="base.group_user,crm_strategy.group_crm_strategy_manager")
-        company = cls.env.company
-        segment = cls.env["crm.segment"].create({"name": "Tour Champions", "code": "TOURCH"})
+            cls.env, "crm_analytics_manager", groups="base.group_user,crm_strategy.group_crm_strategy_manager",
+            company_id=company.id, company_ids=[(6, 0, company.ids)])
+        segment = cls.env["crm.segment"].create({"name": "Tour Champions", "code": "TOURCH", "company_id": company.id})
         model = cls.env["crm.clv.model"].create({
             "company_id": company.id, "r": 0.24, "alpha": 4.41, "a": 0.79, "b": 2.43, "p": 6.25, "q": 3.74,
             "v": 15.44, "n_customers": 2, "time_unit": "week", "horizon_months": 12, "backtest_grade": "A"})

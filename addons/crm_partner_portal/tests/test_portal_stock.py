@@ -68,7 +68,8 @@ class TestSupplierPortalStock(SupplierPortalCommon, HttpCase):
                 self.assertEqual(response.status_code, 400)
                 self.assertIn("Nothing was changed", response.text)
                 self.assertNotIn(self.product_plate.name, response.text)
-        self.assertFalse(self.env["crm.supplier.stock.offer"].search([]))
+        self.assertFalse(self.env["crm.supplier.stock.offer"].search(
+            [("partner_id", "in", (self.vendor_a | self.vendor_b).ids)]))
         self.assertEqual(self.info_b.delay, 3)
 
     def test_refused_form_keeps_the_typed_values(self):
@@ -84,7 +85,7 @@ class TestSupplierPortalStock(SupplierPortalCommon, HttpCase):
         self.assertEqual(field_error(response, f"minqty-{info.id}"),
                          "Quantities and prices must be positive numbers.")
         self.assertIsNone(field_error(response, f"qty-{info.id}"))
-        self.assertFalse(self.env["crm.supplier.stock.offer"].search([]))
+        self.assertFalse(self.env["crm.supplier.stock.offer"].search([("supplierinfo_id", "=", info.id)]))
 
     def test_offers_show_the_date_with_its_year(self):
         self._post({f"qty-{self.info_a.id}": "5", f"delay-{self.info_a.id}": "4"})

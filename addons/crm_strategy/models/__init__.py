@@ -21,6 +21,7 @@ from . import crm_channel
 from . import crm_channel_assignment_mixin
 from . import sale_order
 from . import account_move
+from . import crm_demo_data
 from . import crm_channel_criterion
 from . import crm_channel_evaluation
 from . import crm_channel_strategy_line

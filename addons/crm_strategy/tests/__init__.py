@@ -11,3 +11,4 @@ from . import test_migrations
 from . import test_crm_cost_pool
 from . import test_crm_sales_fact
 from . import test_refresh_notifications
+from . import test_demo_plan

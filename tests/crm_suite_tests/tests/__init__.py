@@ -21,3 +21,4 @@ from . import test_one_truth
 from . import test_one_truth_generated
 from . import test_every_button
 from . import test_dates_with_year
+from . import test_demo_data

@@ -8,6 +8,9 @@ registry.category("web_tour.tours").add("crm_strategy_pnl_tour", {
         { trigger: ".o_switch_view.o_list", run: "click" },
         { trigger: ".o_list_view .o_data_row" },
         { trigger: "button[name=action_refresh]", content: "Refresh P&L", run: "click" },
+        { trigger: ".o_notification:contains(Customer P&L)", content: "The refresh says what it did" },
+        { trigger: ".o_searchview_input", run: "edit Tour P&L customer" },
+        { trigger: ".o_searchview_input", run: "press Enter" },
         { trigger: ".o_list_view .o_data_row .o_data_cell:contains(Tour P&L customer)", run: "click" },
         {
             trigger: ".o_form_view .o_field_widget[name=net_revenue]:contains(240.00)",

@@ -1,0 +1,113 @@
+import logging
+import time
+from datetime import datetime, timedelta
+from datetime import time as dtime
+
+from odoo import Command, api, fields, models
+from odoo.addons.crm_strategy.tools import demo_plan
+
+_logger = logging.getLogger(__name__)
+
+# Orders of each vendor: (days ago ordered, state, days late of the receipt (None: not received yet))
+ORDERS = ((150, "purchase", 0), (95, "purchase", 6), (40, "purchase", None), (12, "sent", None), (3, "draft", None))
+
+
+class CrmPartnerPortalDemoData(models.AbstractModel):
+    """The demo company's purchasing: orders in every state with receipts on time and late (the vendor
+    scorecard), a published demand forecast per vendor and the stock offers two vendors made on the portal.
+    Called once by demo/crm_partner_portal_demo.xml."""
+
+    _name = "crm.partner.portal.demo.data"
+    _description = "CRM Partner Portal demo data"
+
+    @api.model
+    def _generate_demo_data(self):
+        started = time.monotonic()
+        self = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
+        vendors = self._demo_vendors()
+        orders = self._demo_orders(vendors)
+        forecasts = self.env["crm.supplier.forecast"].create([{"partner_id": vendor.id} for vendor in vendors])
+        forecasts.action_publish()
+        self._demo_stock_offers()
+        _logger.info("crm_partner_portal demo: %s purchase orders, %s forecasts in %.1f s", len(orders),
+                     len(forecasts), time.monotonic() - started)
+
+    def _demo_vendors(self):
+        """The five furniture makers and Wood Corner, with the products each supplies (vendor pricelists)."""
+        products = self.env["crm.demo.data"]._demo_products()
+        countries = {country.code.lower(): country for country in self.env["res.country"].search(
+            [("code", "in", [vendor[3].upper() for vendor in demo_plan.VENDORS])])}
+        vendors = self.env["res.partner"].create([{
+            "name": name, "ref": ref, "is_company": True, "city": city, "zip": zip_code,
+            "country_id": countries[country].id, "email": email, "supplier_rank": 1,
+        } for ref, name, city, country, zip_code, email, _supplies in demo_plan.VENDORS])
+        wood_corner = self.env.ref("base.res_partner_1")
+        supplies = [(vendor, supplied) for vendor, (*_rest, supplied) in zip(vendors, demo_plan.VENDORS)]
+        supplies.append((wood_corner, demo_plan.WOOD_CORNER_SUPPLIES))
+        self.env["product.supplierinfo"].create([{
+            "partner_id": vendor.id, "product_tmpl_id": products[key].product_tmpl_id.id, "price": price,
+            "delay": delay, "min_qty": 5} for vendor, supplied in supplies for key, price, delay in supplied])
+        return vendors | wood_corner
+
+    def _demo_orders(self, vendors):
+        today = fields.Date.context_today(self)
+        buyer = self.env.ref("base.user_admin")
+        catalogue = self.env["crm.demo.data"]._demo_products().values()
+        infos = self.env["product.supplierinfo"].search([
+            ("partner_id", "in", vendors.ids),
+            ("product_tmpl_id", "in", [product.product_tmpl_id.id for product in catalogue])])
+        vals_list, plan = [], []
+        for number, vendor in enumerate(vendors):
+            supplied = infos.filtered(lambda info, v=vendor: info.partner_id == v)
+            for order_number, (days_ago, state, late) in enumerate(ORDERS):
+                ordered = datetime.combine(today - timedelta(days=days_ago + number), dtime(9, 0))
+                planned = ordered + timedelta(days=max(supplied.mapped("delay") or [7]))
+                vals_list.append({
+                    "partner_id": vendor.id, "user_id": buyer.id, "date_order": ordered,
+                    "order_line": [Command.create({
+                        "product_id": info.product_tmpl_id.product_variant_id.id,
+                        # the order still to receive is a small top-up: the forecast shows what is left to cover
+                        "product_qty": (2 + index % 3 if state == "purchase" and late is None
+                                        else 5 * (1 + (number + 3 * order_number + index) % 7)),
+                        "price_unit": info.price,
+                        "date_planned": planned, "tax_ids": [Command.clear()]})
+                        for index, info in enumerate(supplied)]})
+                plan.append((state, late, ordered, planned))
+        # one order waiting for approval and one cancelled, to show every state
+        vals_list += [dict(vals_list[2], date_order=vals_list[2]["date_order"] + timedelta(days=5)),
+                      dict(vals_list[7], date_order=vals_list[7]["date_order"] + timedelta(days=3))]
+        plan += [("to approve", None, *plan[2][2:]), ("cancel", None, *plan[7][2:])]
+        orders = self.env["purchase.order"].create(vals_list)
+        confirmed = orders.filtered(lambda o: plan[orders.ids.index(o.id)][0] == "purchase")
+        confirmed.button_confirm()
+        for order, (state, late, ordered, planned) in zip(orders, plan):
+            if state in ("sent", "to approve", "cancel"):
+                order.state = state
+            if state == "purchase":
+                order.write({"date_order": ordered, "date_approve": ordered})
+            if late is not None:
+                picking = order.picking_ids
+                for move in picking.move_ids:
+                    move.quantity = move.product_uom_qty
+                    move.picked = True
+                picking.with_context(skip_backorder=True)._action_done()
+                done = planned + timedelta(days=late)
+                picking.write({"date_done": done, "scheduled_date": planned})
+                picking.move_ids.write({"date": done})
+                order.locked = True
+        return orders
+
+    def _demo_stock_offers(self):
+        """What the two portal vendors proposed: more stock and a shorter lead time, one approved already."""
+        products = self.env["crm.demo.data"]._demo_products()
+        vals_list = []
+        for vendor_ref, key, qty, delay, price in (
+                ("VND-ERGOSEAT", "chair", 240, 10, 178.0), ("VND-ERGOSEAT", "sofa", 18, 21, 0.0),
+                ("VND-NORDWOOD", "desk", 120, 9, 425.0), ("VND-NORDWOOD", "table", 12, 18, 0.0)):
+            info = self.env["product.supplierinfo"].search([
+                ("partner_id.ref", "=", vendor_ref), ("product_tmpl_id", "=", products[key].product_tmpl_id.id)],
+                order="id desc", limit=1)
+            vals_list.append({"supplierinfo_id": info.id, "partner_id": info.partner_id.id, "qty_available": qty,
+                              "delay": delay, "min_qty": 5, "price": price})
+        offers = self.env["crm.supplier.stock.offer"].create(vals_list)
+        offers[0].action_approve()
