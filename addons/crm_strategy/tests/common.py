@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 
 @tagged("post_install", "-at_install")
@@ -114,6 +115,15 @@ class CrmChannelCase(CrmStrategyCase):
             "rule_domain": f"[('id', '=', {cls.customer_third.id})]"})
         (cls.segment_two | cls.segment_third).action_refresh_members()
         cls.month_start = cls.today.replace(day=1)
+
+    def _forget_channels(self):
+        """Forget every computed channel of the company's orders and invoices, in SQL (overrides stay)."""
+        self.env.flush_all()
+        for table in ("sale_order", "account_move"):
+            self.env.cr.execute(SQL("UPDATE %s SET channel_id = NULL "
+                                    "WHERE company_id = %s AND NOT COALESCE(channel_override, FALSE)",
+                                    SQL.identifier(table), self.company.id))
+        self.env.invalidate_all()
 
     @classmethod
     def _channel_order(cls, partner, quantity, price=100.0, **vals):

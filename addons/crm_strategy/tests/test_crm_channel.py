@@ -1,7 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user
-from odoo.tools import SQL
 
 from .common import CrmChannelCase
 
@@ -11,12 +10,7 @@ class TestCrmChannel(CrmChannelCase):
 
     def _reset_and_assign(self):
         """Forget every computed channel in SQL, then assign them again in bulk."""
-        self.env.flush_all()
-        for table in ("sale_order", "account_move"):
-            self.env.cr.execute(SQL("UPDATE %s SET channel_id = NULL "
-                                    "WHERE company_id = %s AND NOT COALESCE(channel_override, FALSE)",
-                                    SQL.identifier(table), self.company.id))
-        self.env.invalidate_all()
+        self._forget_channels()
         self.env["crm.channel"]._assign_channels(self.company)
 
     def test_rules_in_priority_order(self):

@@ -1,4 +1,3 @@
-from odoo.tools import SQL
 
 from .common import CrmChannelCase
 
@@ -58,12 +57,7 @@ class TestRefreshNotifications(CrmChannelCase):
         self._assert_notification(action, "Channels evaluated", "3 channels scored")
 
     def test_channel_assignment_counts_the_changes(self):
-        self.env.flush_all()
-        for table in ("sale_order", "account_move"):
-            self.env.cr.execute(SQL("UPDATE %s SET channel_id = NULL "
-                                    "WHERE company_id = %s AND NOT COALESCE(channel_override, FALSE)",
-                                    SQL.identifier(table), self.company.id))
-        self.env.invalidate_all()
+        self._forget_channels()
         action = self.web.with_user(self.manager).action_assign_channels()
         self._assert_notification(action, "Channels assigned", "3 orders and 4 invoices changed channel")
         self.assertEqual(self.o1.channel_id, self.web)
