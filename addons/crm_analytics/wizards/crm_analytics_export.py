@@ -3,7 +3,7 @@ import base64
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.addons.crm_strategy.models.crm_customer_pnl import WATERFALL
+from odoo.addons.crm_strategy.const import WATERFALL
 from odoo.addons.crm_strategy.tools.xlsx import period_label
 from odoo.exceptions import UserError
 from odoo.fields import Domain

@@ -1,28 +1,13 @@
+# What every concern reads: the one definition of sales, and the rules typed as domains.
 from . import crm_domain_rule_mixin
-from . import crm_profile_tag
-from . import crm_typology_rule
 from . import crm_sales_fact
-from . import crm_customer_measure
-from . import crm_segment
-from . import crm_segment_member
-from . import crm_segment_history
-from . import crm_segment_product_abc
-from . import crm_cost_driver
-from . import crm_admin_cost_rule
-from . import crm_cost_pool
-from . import crm_customer_pnl
-from . import crm_customer_profitability
-from . import crm_pnl_action_rule
-from . import crm_strategy
-from . import crm_strategy_line
-from . import res_partner
-from . import res_config_settings
-from . import crm_channel
-from . import crm_channel_assignment_mixin
-from . import sale_order
+# The concerns, each in a folder of its own, in the order they build on one another: customers are
+# profiled and measured, grouped into segments, sold to through channels, costed in the customer P&L,
+# and given a strategy.
+from . import profile
+from . import segment
+from . import channel
+from . import pnl
+from . import strategy
 from . import account_move
 from . import crm_demo_data
-from . import crm_channel_criterion
-from . import crm_channel_evaluation
-from . import crm_channel_strategy_line
-from . import crm_channel_strategy

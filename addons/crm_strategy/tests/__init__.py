@@ -1,14 +1,11 @@
-from . import test_crm_customer_measure
-from . import test_crm_customer_pnl
-from . import test_crm_segment
-from . import test_crm_segment_refresh
-from . import test_crm_strategy
-from . import test_ui
-from . import test_crm_channel
-from . import test_crm_channel_evaluation
-from . import test_crm_channel_strategy
-from . import test_migrations
-from . import test_crm_cost_pool
+# Odoo runs the test_* modules it finds here: those of each concern's folder are named one by one.
 from . import test_crm_sales_fact
+from .profile import test_crm_customer_measure
+from .segment import test_crm_segment, test_crm_segment_refresh
+from .channel import test_crm_channel, test_crm_channel_evaluation, test_crm_channel_strategy
+from .pnl import test_crm_cost_pool, test_crm_customer_pnl
+from .strategy import test_crm_strategy
 from . import test_refresh_notifications
+from . import test_migrations
 from . import test_demo_plan
+from . import test_ui

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
-from ..models.crm_channel_strategy_line import CHANNEL_ROLES, ROLE_WEIGHTS
+from ..const import CHANNEL_ROLES, ROLE_WEIGHTS
 from ..tools.notify import done_at, refresh_notification
 from ..tools.xlsx import Workbook, download_action, period_label
 

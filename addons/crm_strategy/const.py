@@ -1,0 +1,94 @@
+"""Selections and tables that several concerns of the addon (or other addons) read: one definition each, so
+that a model never imports another model's module to learn a value."""
+
+# --- segments ---------------------------------------------------------------
+CONTINUUM_STAGES = [
+    ("product_centric", "Product-centric analysis"),
+    ("marketing_segmentation", "Marketing segmentation"),
+    ("customer_management", "Customer management"),
+    ("segment_advisor", "Segment advisors"),
+    ("segment_owner", "Segment owners"),
+    ("customer_pnl", "Customer-centric P&L"),
+]
+
+# what the customer strategy does with a segment's customers (segments and strategy lines)
+STRATEGY_ACTIONS = [
+    ("attract", "Attract"),
+    ("grow", "Grow"),
+    ("retain", "Retain"),
+    ("divest", "Let go"),
+]
+
+# --- profile ----------------------------------------------------------------
+# Measures exposed on the partner for the current company, searchable so that segment rules written on
+# res.partner can use them: partner field -> crm.customer.measure field.
+MEASURE_FIELDS = {
+    "crm_first_order_date": "first_order_date",
+    "crm_last_order_date": "last_order_date",
+    "crm_order_count": "order_count",
+    "crm_revenue_12m": "revenue_12m",
+    "crm_revenue_total": "revenue_total",
+    "crm_margin_12m": "margin_12m",
+    "crm_margin_total": "margin_total",
+    "crm_average_order_value": "average_order_value",
+    "crm_discount_share": "discount_share",
+    "crm_days_since_last_order": "days_since_last_order",
+    "crm_typology_id": "typology_id",
+}
+
+# --- customer P&L -----------------------------------------------------------
+# (column, label, sign) of the waterfall from gross revenue to profit: -1 takes away, 0 is a subtotal
+WATERFALL = [
+    ("gross_revenue", "Gross revenue", 1),
+    ("pricelist_reduction", "Pricelist reductions", -1),
+    ("line_discount", "Line discounts", -1),
+    ("allowance_amount", "Allowances and credits", -1),
+    ("net_revenue", "Net revenue", 0),
+    ("product_cost", "Product costs", -1),
+    ("channel_cost", "Channel costs", -1),
+    ("cost_to_serve", "Cost-to-serve", -1),
+    ("admin_cost", "Administrative costs", -1),
+    ("profit", "Customer profit", 0),
+]
+
+# the cost-to-serve drivers (crm.cost.driver) and the customer P&L column that counts each driver's volume
+DRIVER_VOLUMES = {
+    "quotation": "quotation_count", "sale_order": "order_count", "order_line": "order_line_count",
+    "delivery": "delivery_count", "return": "return_count", "invoice": "invoice_count",
+    "credit_note": "credit_note_count", "payment_reminder": "payment_reminder_count",
+    "payment_delay": "payment_delay_amount_days", "activity": "activity_count",
+}
+
+# --- channels ---------------------------------------------------------------
+CHANNEL_TYPES = [
+    ("sales_force", "Direct sales force"),
+    ("call_centre", "Call centre"),
+    ("ecommerce", "E-commerce / website"),
+    ("retail", "Retail outlet"),
+    ("distributor", "Distributor / reseller"),
+    ("marketplace", "Marketplace"),
+    ("email", "Email"),
+    ("social", "Social media"),
+    ("mobile", "Mobile app"),
+]
+
+# the figures of a channel evaluation a scorecard criterion may weigh: measure -> (label, higher is better)
+CRITERION_MEASURES = {
+    "revenue": ("Revenue", True),
+    "margin": ("Margin", True),
+    "profit": ("Profit", True),
+    "roi": ("ROI", True),
+    "customer_count": ("Customers", True),
+    "new_customer_count": ("New customers", True),
+    "cost_per_acquisition": ("Cost per acquisition", False),
+    "acquired_value": ("Value of customers acquired", True),
+    "revenue_share": ("Share of revenue", True),
+    "customer_share": ("Share of dependent customers", True),
+    "hhi": ("Customer concentration (HHI)", False),
+    "channel_value": ("Channel value", True),
+}
+
+# the role of a channel for a segment in a channel strategy
+CHANNEL_ROLES = [("primary", "Primary"), ("secondary", "Secondary"), ("none", "None")]
+# how a segment's customers split over the channels of a scenario: primaries weigh twice a secondary
+ROLE_WEIGHTS = {"primary": 2.0, "secondary": 1.0, "none": 0.0}

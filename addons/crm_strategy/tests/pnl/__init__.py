@@ -1,0 +1,2 @@
+from . import test_crm_customer_pnl
+from . import test_crm_cost_pool

@@ -1,0 +1,2 @@
+from . import test_crm_segment
+from . import test_crm_segment_refresh
