@@ -1,6 +1,8 @@
-# What every concern reads: the one definition of sales, and the rules typed as domains.
+# What every concern reads: the one definition of sales (and the posting of the invoices it reads), and the
+# rules typed as domains.
 from . import crm_domain_rule_mixin
 from . import crm_sales_fact
+from . import account_move
 # The concerns, each in a folder of its own, in the order they build on one another: customers are
 # profiled and measured, grouped into segments, sold to through channels, costed in the customer P&L,
 # and given a strategy.
@@ -9,5 +11,4 @@ from . import segment
 from . import channel
 from . import pnl
 from . import strategy
-from . import account_move
 from . import crm_demo_data

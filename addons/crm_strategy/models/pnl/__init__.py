@@ -5,3 +5,4 @@ from . import crm_cost_pool
 from . import crm_customer_pnl
 from . import crm_customer_profitability
 from . import crm_pnl_action_rule
+from . import crm_segment

@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import SQL
 
 from ...const import MEASURE_FIELDS
 from ...tools.access import USER_GROUP, check_field_read
@@ -38,6 +37,12 @@ def _measure_search(field_name):
     return search
 
 
+def _measure(name):
+    """A measure of the current company on the partner (see MEASURE_FIELDS): read from its measure row, and
+    searchable, so that segment rules written on res.partner can use it."""
+    return {"compute": "_compute_crm_measures", "search": f"_search_{name}", "groups": USER_GROUP}
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -61,86 +66,24 @@ class ResPartner(models.Model):
     # --- behavioural measures (current company) -----------------------------
     crm_measure_ids = fields.One2many("crm.customer.measure", "partner_id", string="Customer Measures",
                                       groups=USER_GROUP)
-    crm_first_order_date = fields.Date("First Order", compute="_compute_crm_measures",
-                                       search="_search_crm_first_order_date", groups=USER_GROUP)
-    crm_last_order_date = fields.Date("Last Order", compute="_compute_crm_measures",
-                                      search="_search_crm_last_order_date", groups=USER_GROUP)
-    crm_order_count = fields.Integer("Confirmed Orders", compute="_compute_crm_measures",
-                                     search="_search_crm_order_count", groups=USER_GROUP)
-    crm_revenue_12m = fields.Monetary("Revenue (12 months)", compute="_compute_crm_measures",
-                                      search="_search_crm_revenue_12m", groups=USER_GROUP,
-                                      currency_field="crm_currency_id")
-    crm_revenue_total = fields.Monetary("Revenue (lifetime)", compute="_compute_crm_measures",
-                                        search="_search_crm_revenue_total", groups=USER_GROUP,
-                                        currency_field="crm_currency_id")
-    crm_margin_12m = fields.Monetary("Margin (12 months)", compute="_compute_crm_measures",
-                                     search="_search_crm_margin_12m", groups=USER_GROUP,
-                                     currency_field="crm_currency_id")
-    crm_margin_total = fields.Monetary("Margin (lifetime)", compute="_compute_crm_measures",
-                                       search="_search_crm_margin_total", groups=USER_GROUP,
-                                       currency_field="crm_currency_id")
-    crm_average_order_value = fields.Monetary("Average Invoice", compute="_compute_crm_measures",
-                                              search="_search_crm_average_order_value", groups=USER_GROUP,
-                                              currency_field="crm_currency_id")
-    crm_discount_share = fields.Float("Discount Share (%)", compute="_compute_crm_measures",
-                                      search="_search_crm_discount_share", groups=USER_GROUP)
-    crm_days_since_last_order = fields.Integer("Days Since Last Order", compute="_compute_crm_measures",
-                                               search="_search_crm_days_since_last_order", groups=USER_GROUP)
+    crm_first_order_date = fields.Date("First Order", **_measure("crm_first_order_date"))
+    crm_last_order_date = fields.Date("Last Order", **_measure("crm_last_order_date"))
+    crm_order_count = fields.Integer("Confirmed Orders", **_measure("crm_order_count"))
+    crm_revenue_12m = fields.Monetary("Revenue (12 months)", currency_field="crm_currency_id",
+                                      **_measure("crm_revenue_12m"))
+    crm_revenue_total = fields.Monetary("Revenue (lifetime)", currency_field="crm_currency_id",
+                                        **_measure("crm_revenue_total"))
+    crm_margin_12m = fields.Monetary("Margin (12 months)", currency_field="crm_currency_id",
+                                     **_measure("crm_margin_12m"))
+    crm_margin_total = fields.Monetary("Margin (lifetime)", currency_field="crm_currency_id",
+                                       **_measure("crm_margin_total"))
+    crm_average_order_value = fields.Monetary("Average Invoice", currency_field="crm_currency_id",
+                                              **_measure("crm_average_order_value"))
+    crm_discount_share = fields.Float("Discount Share (%)", **_measure("crm_discount_share"))
+    crm_days_since_last_order = fields.Integer("Days Since Last Order", **_measure("crm_days_since_last_order"))
     crm_currency_id = fields.Many2one("res.currency", string="Measures Currency", compute="_compute_crm_measures",
                                       groups=USER_GROUP, help="The current company's currency.")
-    crm_typology_id = fields.Many2one("crm.typology.rule", string="Typology", compute="_compute_crm_measures",
-                                      search="_search_crm_typology_id", groups=USER_GROUP)
-
-    # --- segments -----------------------------------------------------------
-    crm_segment_member_ids = fields.One2many("crm.segment.member", "partner_id", string="Segment Memberships",
-                                             groups=USER_GROUP)
-    crm_primary_segment_id = fields.Many2one(
-        "crm.segment", string="Primary Segment", compute="_compute_crm_primary_segment",
-        search="_search_crm_primary_segment", groups=USER_GROUP,
-        help="The segment of highest priority among those the customer belongs to, in the current company.",
-    )
-
-    crm_acquisition_channel_id = fields.Many2one(
-        "crm.channel", string="Acquisition Channel", compute="_compute_crm_acquisition_channel",
-        search="_search_crm_acquisition_channel", groups=USER_GROUP,
-        help="The channel of the customer's first confirmed sales order in the current company.",
-    )
-
-    @api.model
-    def _crm_first_order_channel_sql(self, company):
-        """(partner_id, channel_id, date_order) of each commercial partner's first confirmed order."""
-        return SQL(
-            """
-            SELECT DISTINCT ON (rp.commercial_partner_id) rp.commercial_partner_id AS partner_id,
-                   so.channel_id, so.date_order
-              FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
-             WHERE so.company_id = %s AND so.state = 'sale'
-          ORDER BY rp.commercial_partner_id, so.date_order, so.id
-            """, company.id)
-
-    @api.depends_context("company")
-    def _compute_crm_acquisition_channel(self):
-        self.env["sale.order"].flush_model(["partner_id", "channel_id", "date_order", "state", "company_id"])
-        partners = self.commercial_partner_id._origin
-        rows = self.env.execute_query(SQL(
-            "SELECT partner_id, channel_id FROM (%s) f WHERE partner_id IN %s",
-            self._crm_first_order_channel_sql(self.env.company), tuple(partners.ids) or (0,)))
-        by_partner = dict(rows)
-        for partner in self:
-            partner.crm_acquisition_channel_id = by_partner.get(partner.commercial_partner_id._origin.id)
-
-    def _search_crm_acquisition_channel(self, operator, value):
-        check_field_read(self, "crm_acquisition_channel_id")
-        if operator not in ("in", "not in"):
-            return NotImplemented
-        first = self._crm_first_order_channel_sql(self.env.company)
-        channel_ids = [v for v in value if v]
-        condition = SQL("f.channel_id IN %s", tuple(channel_ids)) if channel_ids else SQL("FALSE")
-        if False in value:
-            condition = SQL("(%s OR f.channel_id IS NULL)", condition)
-        matching = SQL("SELECT f.partner_id FROM (%s) f WHERE %s", first, condition)
-        domain = Domain("commercial_partner_id", "in", matching)
-        return ~domain if operator == "not in" else domain
+    crm_typology_id = fields.Many2one("crm.typology.rule", string="Typology", **_measure("crm_typology_id"))
 
     @api.depends("crm_birth_year")
     def _compute_crm_age_band(self):
@@ -183,28 +126,6 @@ class ResPartner(models.Model):
             domain |= Domain("commercial_partner_id", "not in", with_row.subselect("partner_id"))
         return domain
 
-    @api.depends_context("company")
-    def _compute_crm_primary_segment(self):
-        members = self.env["crm.segment.member"].sudo().search([
-            ("partner_id", "in", self.commercial_partner_id.ids),
-            ("company_id", "=", self.env.company.id),
-            ("is_primary", "=", True),
-            ("active", "=", True),
-        ])
-        by_partner = {m.partner_id.id: m.segment_id for m in members}
-        for partner in self:
-            partner.crm_primary_segment_id = by_partner.get(partner.commercial_partner_id.id, False)
-
-    def _search_crm_primary_segment(self, operator, value):
-        check_field_read(self, "crm_primary_segment_id")
-        members = self.env["crm.segment.member"].sudo()._search([
-            ("company_id", "=", self.env.company.id),
-            ("is_primary", "=", True),
-            ("active", "=", True),
-            ("segment_id", operator, value),
-        ])
-        return Domain("commercial_partner_id", "in", members.subselect("partner_id"))
-
     _search_crm_first_order_date = _measure_search("crm_first_order_date")
     _search_crm_last_order_date = _measure_search("crm_last_order_date")
     _search_crm_order_count = _measure_search("crm_order_count")
@@ -216,24 +137,3 @@ class ResPartner(models.Model):
     _search_crm_discount_share = _measure_search("crm_discount_share")
     _search_crm_days_since_last_order = _measure_search("crm_days_since_last_order")
     _search_crm_typology_id = _measure_search("crm_typology_id")
-
-    def write(self, vals):
-        res = super().write(vals)
-        if vals.get("active") is False:
-            self._crm_leave_segments()
-        return res
-
-    def _crm_leave_segments(self):
-        """Archived partners are never members: end their memberships now (the periods stay as history)."""
-        self.env.flush_all()
-        self.env.cr.execute(SQL(
-            """
-            UPDATE crm_segment_member
-               SET active = FALSE, is_primary = FALSE, date_left = NOW() AT TIME ZONE 'UTC'
-             WHERE partner_id IN %(partners)s AND active
-            """,
-            partners=tuple(self.ids),
-        ))
-        self.env["crm.segment.member"].invalidate_model()
-        self.env["crm.segment.history"].invalidate_model()
-        self.invalidate_model(["crm_primary_segment_id", "crm_segment_member_ids"])
