@@ -2,8 +2,17 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-from odoo.tests import new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
+
+from ..tools.pg import with_steps
+
+
+def values(columns, rows):
+    """Rows of a test's own as a query with named columns: the steps a statement's step reads, fed by hand."""
+    return SQL("SELECT * FROM (VALUES %s) AS v(%s)",
+               SQL(", ").join(SQL("(%s)", SQL(", ").join(SQL("%s", value) for value in row)) for row in rows),
+               SQL(", ").join(SQL.identifier(column) for column in columns))
 
 
 @tagged("post_install", "-at_install")
@@ -33,6 +42,15 @@ class CrmStrategyCase(AccountTestInvoicingCommon):
         cls.customer_small = cls.env["res.partner"].create({"name": "Small Buyer", "is_company": True})
         cls.customer_none = cls.env["res.partner"].create({"name": "Never Bought", "is_company": True})
         cls.contact = cls.env["res.partner"].create({"name": "Big Buyer Contact", "parent_id": cls.customer_big.id})
+
+    def assertFigures(self, record, expected, places=7):
+        """Each figure of ``expected`` ({field: value}) on ``record``: integers, booleans and the like equal,
+        amounts and rates equal to ``places`` decimals."""
+        for name, value in expected.items():
+            if record._fields[name].type in ("float", "monetary"):
+                self.assertAlmostEqual(record[name], value, places=places, msg=name)
+            else:
+                self.assertEqual(record[name], value, name)
 
     @classmethod
     def _invoice(cls, partner, days_ago, quantity, price=100.0, discount=0.0, move_type="out_invoice", product=None):
@@ -135,3 +153,14 @@ class CrmChannelCase(CrmStrategyCase):
         order.action_confirm()
         order.date_order = cls.moment
         return order
+
+
+@tagged("post_install", "-at_install")
+class CrmSqlStepCase(TransactionCase):
+    """Steps of a statement (see tools.pg.with_steps) run alone: the steps they read are rows written by hand
+    (``values``)."""
+
+    def _step(self, steps, name):
+        """The rows of the step ``name``, the last of ``steps`` [(name, query)]."""
+        self.env.flush_all()
+        return self.env.execute_query_dict(with_steps(steps, SQL("SELECT * FROM %s", SQL.identifier(name))))

@@ -1,4 +1,4 @@
-"""PostgreSQL settings for one bulk statement."""
+"""PostgreSQL for the bulk statements: a statement written as named steps, and settings for one statement."""
 from contextlib import contextmanager
 
 from odoo.tools import SQL
@@ -21,3 +21,10 @@ def local_settings(cr, **settings):
 def _set(cr, settings):
     cr.execute(SQL("SELECT %s", SQL(", ").join(
         SQL("set_config(%s, %s, TRUE)", name, str(value)) for name, value in settings.items())))
+
+
+def with_steps(steps, statement):
+    """``WITH name AS (query), ... statement``: the steps ``[(name, query)]`` in order, each one reading the
+    steps before it by name, as ``statement`` reads them all. A step is written, and tested, alone."""
+    return SQL("WITH %s %s", SQL(", ").join(
+        SQL("%s AS (%s)", SQL.identifier(name), query) for name, query in steps), statement)

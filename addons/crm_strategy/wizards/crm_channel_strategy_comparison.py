@@ -1,10 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import format_date
 
 from ..const import CHANNEL_ROLES, ROLE_WEIGHTS
 from ..tools.notify import done_at, refresh_notification
 from ..tools.xlsx import Workbook, download_action, period_label
+from .crm_channel_strategy_comparison_sql import (
+    by_channel_statement,
+    multi_channel_statement,
+    price_gap_statement,
+    seg_lines,
+)
 
 
 class CrmChannelStrategyComparison(models.TransientModel):
@@ -60,6 +66,27 @@ class CrmChannelStrategyComparison(models.TransientModel):
     def _compare(self):
         """Rewrite the comparison lines: one per segment of either scenario, ranked by conflict intensity."""
         self.ensure_one()
+        self._check_comparable()
+        self.env.flush_all()
+        old_roles, new_roles = self._roles(self.old_strategy_id), self._roles(self.new_strategy_id)
+        segments = self.env["crm.segment"].browse(sorted({s for s, _c in old_roles} | {s for s, _c in new_roles}))
+        channels = self.env["crm.channel"].with_context(active_test=False).search(
+            [("company_id", "=", self.company_id.id)])
+        economics = self._channel_unit_economics(channels)
+        stats = self._segment_stats(segments) if segments else {}
+        vals_list = []
+        for segment in segments:
+            old = {c: r for (s, c), r in old_roles.items() if s == segment.id and r != "none"}
+            new = {c: r for (s, c), r in new_roles.items() if s == segment.id and r != "none"}
+            vals_list.append(self._segment_vals(segment, old, new, stats.get(segment.id, {}), economics, channels))
+        ranked = sorted(vals_list, key=lambda v: (-v["conflict_intensity"], -v["overlap_revenue"], v["segment_id"]))
+        for rank, vals in enumerate(ranked, start=1):
+            vals["conflict_rank"] = rank
+        self.line_ids.unlink()
+        self.env["crm.channel.strategy.comparison.line"].create(vals_list)
+
+    def _check_comparable(self):
+        """The user's company, two scenarios they may read, a period that does not end before it starts."""
         if self.company_id not in self.env.user.company_ids:
             raise AccessError(self.env._("You cannot compare the channel strategies of %s.", self.company_id.name))
         (self.old_strategy_id | self.new_strategy_id).check_access("read")
@@ -67,14 +94,16 @@ class CrmChannelStrategyComparison(models.TransientModel):
             raise UserError(self.env._("Compare two different channel strategies."))
         if self.date_to < self.date_from:
             raise UserError(self.env._("The economics period ends before it starts."))
-        self.env.flush_all()
-        company = self.company_id
-        old_roles, new_roles = self._roles(self.old_strategy_id), self._roles(self.new_strategy_id)
-        segments = self.env["crm.segment"].browse(sorted({s for s, _c in old_roles} | {s for s, _c in new_roles}))
-        channels = self.env["crm.channel"].with_context(active_test=False).search(
-            [("company_id", "=", company.id)])
+
+    def _roles(self, strategy):
+        return {(line.segment_id.id, line.channel_id.id): line.role for line in strategy.line_ids}
+
+    def _channel_unit_economics(self, channels):
+        """{channel id: cost per unit of revenue, revenue per customer} at the scorecard's figures of the
+        period."""
         Evaluation = self.env["crm.channel.evaluation"]
-        figures = Evaluation._channel_figures(company, channels, self.date_from, self.date_to) if channels else {}
+        figures = Evaluation._channel_figures(self.company_id, channels, self.date_from, self.date_to) \
+            if channels else {}
         months = (self.date_to.year - self.date_from.year) * 12 + self.date_to.month - self.date_from.month + 1
         economics = {}
         for channel in channels:
@@ -85,61 +114,52 @@ class CrmChannelStrategyComparison(models.TransientModel):
                 "cost_rate": cost / revenue if revenue else 0.0,
                 "revenue_per_customer": revenue / customers if customers else 0.0,
             }
-        stats = self._segment_stats(segments) if segments else {}
+        return economics
+
+    def _segment_vals(self, segment, old, new, stat, economics, channels):
+        """The comparison line of one segment: the roles ({channel id: role}) of the old and the new
+        scenario, the segment's sales (``stat``, see _segment_stats) and the channels' unit economics."""
         names = {c.id: c.name for c in channels}
         labels = dict(CHANNEL_ROLES)
-        vals_list = []
-        for segment in segments:
-            stat = stats.get(segment.id, {})
-            old = {c: r for (s, c), r in old_roles.items() if s == segment.id and r != "none"}
-            new = {c: r for (s, c), r in new_roles.items() if s == segment.id and r != "none"}
-            old_revenue, old_cost = self._expected(old, stat, economics)
-            new_revenue, new_cost = self._expected(new, stat, economics)
-            migrate = sum(rev for c, (_n, rev) in stat.get("by_channel", {}).items() if c and c not in new)
-            none = labels["none"]
-            changes = [
-                f"{names.get(c, '?')}: {labels.get(old.get(c), none)} → {labels.get(new.get(c), none)}"
-                for c in sorted(set(old) | set(new), key=lambda c: (channels.browse(c).sequence, c))
-                if old.get(c) != new.get(c)
-            ]
-            customers = stat.get("customers", 0)
-            revenue = stat.get("revenue", 0.0)
-            multi_pct = 100.0 * stat.get("multi_customers", 0) / customers if customers else 0.0
-            overlap_pct = 100.0 * stat.get("overlap", 0.0) / revenue if revenue else 0.0
-            gap = stat.get("price_gap", 0.0)
-            vals_list.append({
-                "comparison_id": self.id,
-                "segment_id": segment.id,
-                "old_channels": self._describe(old, names, labels),
-                "new_channels": self._describe(new, names, labels),
-                "change_summary": "; ".join(changes),
-                "change_needed": bool(changes) or migrate > 0,
-                "customer_count": customers,
-                "current_revenue": revenue,
-                "revenue_to_migrate": migrate,
-                "old_expected_revenue": old_revenue,
-                "new_expected_revenue": new_revenue,
-                "revenue_impact": new_revenue - old_revenue,
-                "old_expected_cost": old_cost,
-                "new_expected_cost": new_cost,
-                "cost_impact": new_cost - old_cost,
-                "new_channel_count": len(new),
-                "multi_channel_customers": stat.get("multi_customers", 0),
-                "multi_channel_pct": round(multi_pct, 2),
-                "overlap_revenue": stat.get("overlap", 0.0),
-                "overlap_pct": round(overlap_pct, 2),
-                "price_gap_pct": round(gap, 2),
-                "price_gap_product_id": stat.get("price_gap_product"),
-                "conflict_intensity": round((multi_pct + overlap_pct + gap) / 3.0, 2),
-            })
-        ranked = sorted(vals_list, key=lambda v: (-v["conflict_intensity"], -v["overlap_revenue"], v["segment_id"]))
-        for rank, vals in enumerate(ranked, start=1):
-            vals["conflict_rank"] = rank
-        self.line_ids.unlink()
-        self.env["crm.channel.strategy.comparison.line"].create(vals_list)
-
-    def _roles(self, strategy):
-        return {(line.segment_id.id, line.channel_id.id): line.role for line in strategy.line_ids}
+        none = labels["none"]
+        old_revenue, old_cost = self._expected(old, stat, economics)
+        new_revenue, new_cost = self._expected(new, stat, economics)
+        migrate = sum(rev for c, (_n, rev) in stat.get("by_channel", {}).items() if c and c not in new)
+        changes = [
+            f"{names.get(c, '?')}: {labels.get(old.get(c), none)} → {labels.get(new.get(c), none)}"
+            for c in sorted(set(old) | set(new), key=lambda c: (channels.browse(c).sequence, c))
+            if old.get(c) != new.get(c)
+        ]
+        customers = stat.get("customers", 0)
+        revenue = stat.get("revenue", 0.0)
+        multi_pct = 100.0 * stat.get("multi_customers", 0) / customers if customers else 0.0
+        overlap_pct = 100.0 * stat.get("overlap", 0.0) / revenue if revenue else 0.0
+        gap = stat.get("price_gap", 0.0)
+        return {
+            "comparison_id": self.id,
+            "segment_id": segment.id,
+            "old_channels": self._describe(old, names, labels),
+            "new_channels": self._describe(new, names, labels),
+            "change_summary": "; ".join(changes),
+            "change_needed": bool(changes) or migrate > 0,
+            "customer_count": customers,
+            "current_revenue": revenue,
+            "revenue_to_migrate": migrate,
+            "old_expected_revenue": old_revenue,
+            "new_expected_revenue": new_revenue,
+            "revenue_impact": new_revenue - old_revenue,
+            "old_expected_cost": old_cost,
+            "new_expected_cost": new_cost,
+            "cost_impact": new_cost - old_cost,
+            "new_channel_count": len(new),
+            "multi_channel_customers": stat.get("multi_customers", 0),
+            "multi_channel_pct": round(multi_pct, 2),
+            "overlap_revenue": stat.get("overlap", 0.0),
+            "overlap_pct": round(overlap_pct, 2),
+            "price_gap_pct": round(gap, 2),
+            "price_gap_product_id": stat.get("price_gap_product"),
+            "conflict_intensity": round((multi_pct + overlap_pct + gap) / 3.0, 2),
+        }
 
     @staticmethod
     def _describe(roles, names, labels):
@@ -169,45 +189,14 @@ class CrmChannelStrategyComparison(models.TransientModel):
     def _segment_stats(self, segments):
         """Per segment: buying members, revenue, revenue per channel, multi-channel customers and their
         revenue, and the widest price gap between channels on one product."""
-        base = SQL(
-            """
-            WITH seg_lines AS (
-                SELECT m.segment_id, f.channel_id, f.partner_id, f.is_refund, f.product_id, f.quantity, f.revenue
-                  FROM (%(lines)s) f
-                  JOIN (%(members)s) m ON m.partner_id = f.partner_id AND m.company_id = f.company_id
-                 WHERE m.segment_id IN %(segments)s
-            )
-            """,
-            segments=tuple(segments.ids), members=self.env["crm.segment.member"]._current_sql(),
-            lines=self.env["crm.sales.fact"]._lines_sql(self.company_id.ids, self.date_from, self.date_to),
-        )
+        lines = seg_lines(self.env["crm.sales.fact"]._lines_sql(self.company_id.ids, self.date_from, self.date_to),
+                          self.env["crm.segment.member"]._current_sql(), segments.ids)
         stats = {s.id: {"by_channel": {}} for s in segments}
-        for segment_id, channel_id, customers, revenue in self.env.execute_query(SQL(
-                "%s SELECT segment_id, channel_id, COUNT(DISTINCT partner_id), SUM(revenue)::float8 FROM seg_lines "
-                "GROUP BY segment_id, channel_id", base)):
+        for segment_id, channel_id, customers, revenue in self.env.execute_query(by_channel_statement(lines)):
             stats[segment_id]["by_channel"][channel_id] = (customers, revenue)
-        for segment_id, customers, revenue, multi, overlap in self.env.execute_query(SQL(
-                """%s, per_partner AS (
-                    SELECT segment_id, partner_id, SUM(revenue) AS revenue, COUNT(DISTINCT channel_id) AS channels
-                      FROM seg_lines GROUP BY segment_id, partner_id
-                )
-                SELECT segment_id, COUNT(*), SUM(revenue)::float8, COUNT(*) FILTER (WHERE channels >= 2),
-                       COALESCE(SUM(revenue) FILTER (WHERE channels >= 2), 0)::float8
-                  FROM per_partner GROUP BY segment_id""", base)):
+        for segment_id, customers, revenue, multi, overlap in self.env.execute_query(multi_channel_statement(lines)):
             stats[segment_id].update(customers=customers, revenue=revenue, multi_customers=multi, overlap=overlap)
-        for segment_id, product_id, gap in self.env.execute_query(SQL(
-                """%s, prices AS (
-                    SELECT segment_id, product_id, channel_id, SUM(revenue) / SUM(quantity) AS price
-                      FROM seg_lines
-                     WHERE NOT is_refund AND channel_id IS NOT NULL AND product_id IS NOT NULL
-                  GROUP BY segment_id, product_id, channel_id
-                    HAVING SUM(quantity) > 0
-                ), gaps AS (
-                    SELECT segment_id, product_id, 100.0 * (MAX(price) - MIN(price)) / NULLIF(MAX(price), 0) AS gap
-                      FROM prices GROUP BY segment_id, product_id HAVING COUNT(*) >= 2
-                )
-                SELECT DISTINCT ON (segment_id) segment_id, product_id, COALESCE(gap, 0)::float8
-                  FROM gaps ORDER BY segment_id, gap DESC NULLS LAST, product_id""", base)):
+        for segment_id, product_id, gap in self.env.execute_query(price_gap_statement(lines)):
             stats[segment_id].update(price_gap=gap, price_gap_product=product_id)
         return stats
 

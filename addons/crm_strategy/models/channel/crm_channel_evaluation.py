@@ -7,6 +7,7 @@ from odoo.tools import SQL, float_round, format_amount, format_date
 from ...const import CHANNEL_TYPES, CRITERION_MEASURES
 from ...tools.notify import done_at, refresh_notification
 from ...tools.xlsx import Workbook, download_action, period_label
+from .crm_channel_evaluation_sql import figures_statement
 
 # the scorecard of a company without criteria of its own
 DEFAULT_CRITERIA = {"profit": 3.0, "roi": 2.0, "channel_value": 2.0, "new_customer_count": 1.0, "hhi": 1.0}
@@ -127,72 +128,13 @@ class CrmChannelEvaluation(models.Model):
     @api.model
     def _channel_figures(self, company, channels, date_from, date_to):
         """Reach, revenue, margin and market power of every channel in one statement."""
-        first = self.env["res.partner"]._crm_first_order_channel_sql(company)
-        rows = self.env.execute_query_dict(SQL(
-            """
-            WITH lines AS (
-                SELECT f.id, f.move_id, f.is_refund, f.channel_id, f.partner_id, f.revenue,
-                       f.month, f.margin
-                  FROM (%(lines)s) f
-            ), per_partner AS (
-                SELECT channel_id, partner_id, SUM(revenue) AS revenue, SUM(margin) AS margin
-                  FROM lines GROUP BY channel_id, partner_id
-            ), partner_total AS (
-                SELECT partner_id, SUM(revenue) AS revenue FROM per_partner GROUP BY partner_id
-            ), new_customer AS (
-                SELECT f.channel_id, f.partner_id FROM (%(first)s) f
-                 WHERE f.channel_id IS NOT NULL AND f.date_order::date BETWEEN %(date_from)s AND %(date_to)s
-            ), channel_total AS (
-                SELECT channel_id, SUM(GREATEST(revenue, 0)) AS positive FROM per_partner GROUP BY channel_id
-            ), per_channel AS (
-                SELECT p.channel_id, COUNT(*) AS customer_count, SUM(p.revenue) AS revenue, SUM(p.margin) AS margin,
-                       COALESCE(SUM(p.margin) FILTER (WHERE nc.partner_id IS NULL), 0) AS margin_existing,
-                       COUNT(*) FILTER (WHERE pt.revenue > 0 AND p.revenue > 0.5 * pt.revenue)
-                           AS dependent_customer_count,
-                       COALESCE(SUM(POWER(100.0 * GREATEST(p.revenue, 0) / NULLIF(ct.positive, 0), 2)), 0) AS hhi
-                  FROM per_partner p
-                  JOIN partner_total pt ON pt.partner_id = p.partner_id
-                  JOIN channel_total ct ON ct.channel_id = p.channel_id
-             LEFT JOIN new_customer nc ON nc.partner_id = p.partner_id AND nc.channel_id = p.channel_id
-              GROUP BY p.channel_id
-            ), segments AS (
-                SELECT p.channel_id, COUNT(DISTINCT m.segment_id) AS segment_count
-                  FROM per_partner p
-                  JOIN (%(members)s) m ON m.partner_id = p.partner_id AND m.company_id = %(company)s
-                 WHERE p.channel_id IS NOT NULL
-              GROUP BY p.channel_id
-            ), customer_months AS (
-                SELECT channel_id, COUNT(DISTINCT (partner_id, month)) AS customer_months
-                  FROM lines WHERE channel_id IS NOT NULL GROUP BY channel_id
-            ), news AS (
-                SELECT channel_id, COUNT(*) AS new_customer_count FROM new_customer GROUP BY channel_id
-            ), orders AS (%(orders)s
-            )
-            SELECT c.id AS channel_id,
-                   COALESCE(pc.customer_count, 0) AS customer_count,
-                   COALESCE(n.new_customer_count, 0) AS new_customer_count,
-                   COALESCE(s.segment_count, 0) AS segment_count,
-                   COALESCE(o.order_count, 0) AS order_count,
-                   COALESCE(cm.customer_months, 0) AS customer_months,
-                   COALESCE(pc.revenue, 0)::float8 AS revenue,
-                   COALESCE(pc.margin, 0)::float8 AS margin,
-                   COALESCE(pc.margin_existing, 0)::float8 AS margin_existing,
-                   COALESCE(pc.dependent_customer_count, 0) AS dependent_customer_count,
-                   COALESCE(pc.hhi, 0)::float8 AS hhi,
-                   (SELECT COALESCE(SUM(revenue), 0) FROM per_partner)::float8 AS company_revenue,
-                   (SELECT COUNT(*) FROM partner_total) AS company_customers
-              FROM crm_channel c
-         LEFT JOIN per_channel pc ON pc.channel_id = c.id
-         LEFT JOIN segments s ON s.channel_id = c.id
-         LEFT JOIN news n ON n.channel_id = c.id
-         LEFT JOIN orders o ON o.channel_id = c.id
-         LEFT JOIN customer_months cm ON cm.channel_id = c.id
-             WHERE c.id IN %(channels)s
-            """,
-            company=company.id, date_from=date_from, date_to=date_to, first=first,
-            orders=self.env["crm.sales.fact"]._order_count_sql(SQL("SELECT * FROM lines"), ["channel_id"]),
-            channels=tuple(channels.ids), members=self.env["crm.segment.member"]._current_sql(),
-            lines=self.env["crm.sales.fact"]._lines_sql(company.ids, date_from, date_to),
+        Fact = self.env["crm.sales.fact"]
+        rows = self.env.execute_query_dict(figures_statement(
+            company.id, channels.ids, date_from, date_to,
+            facts=Fact._lines_sql(company.ids, date_from, date_to),
+            first_orders=self.env["res.partner"]._crm_first_order_channel_sql(company),
+            members=self.env["crm.segment.member"]._current_sql(),
+            orders=Fact._order_count_sql(SQL("SELECT * FROM lines"), ["channel_id"]),
         ))
         result = {}
         for row in rows:

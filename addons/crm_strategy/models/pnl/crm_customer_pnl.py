@@ -11,7 +11,9 @@ from ...const import WATERFALL
 from ...tools.access import MANAGER_GROUP, check_group
 from ...tools.locks import try_lock
 from ...tools.notify import done_at, refresh_notification
+from ...tools.pg import local_settings
 from ...tools.xlsx import Workbook, download_action, period_label
+from .crm_customer_pnl_sql import STAGED, channel_costs, insert_statement, revenue_query
 
 
 class CrmCustomerPnl(models.Model):
@@ -117,284 +119,57 @@ class CrmCustomerPnl(models.Model):
                                        companies=", ".join(busy.mapped("name"))))
         companies -= busy
         self.env.flush_all()
+        stage = SQL.identifier(STAGED)
         # one aggregate over every invoice line: let it hash in memory rather than spill to disk
-        self.env.cr.execute("SET LOCAL work_mem = '256MB'")
-        for company in companies:
-            self.env.cr.execute(SQL(
-                "DELETE FROM crm_customer_pnl WHERE company_id = %s AND month >= %s", company.id, date_from))
-            # a statement of its own, so PostgreSQL may scan and aggregate the invoice lines in parallel
-            # (an INSERT ... SELECT never runs in parallel)
-            self.env.cr.execute(SQL("CREATE TEMP TABLE crm_pnl_revenue ON COMMIT DROP AS %s",
-                                    self._pnl_revenue_sql(company, date_from)))
-            self.env.cr.execute(self._pnl_insert_sql(company, date_from, today))
-            self.env.cr.execute("DROP TABLE crm_pnl_revenue")
-        self.env.cr.execute("SET LOCAL work_mem TO DEFAULT")
+        with local_settings(self.env.cr, work_mem="256MB"):
+            for company in companies:
+                self.env.cr.execute(SQL(
+                    "DELETE FROM crm_customer_pnl WHERE company_id = %s AND month >= %s", company.id, date_from))
+                # a statement of its own, so PostgreSQL may scan and aggregate the invoice lines in parallel
+                # (an INSERT ... SELECT never runs in parallel)
+                self.env.cr.execute(SQL("CREATE TEMP TABLE %s ON COMMIT DROP AS %s", stage,
+                                        self._pnl_revenue_sql(company, date_from)))
+                self.env.cr.execute(self._pnl_insert_sql(company, date_from, today))
+                self.env.cr.execute(SQL("DROP TABLE %s", stage))
         self.invalidate_model()
 
     @api.model
+    def _pnl_revenue_sql(self, company, date_from):
+        """The revenue side per customer, month and channel, staged before the P&L statement reads it."""
+        return revenue_query(self.env["crm.sales.fact"]._lines_sql(company.ids, date_from))
+
+    @api.model
     def _channel_cost_sql(self, company, date_from):
-        """Rows (partner_id, month, amount) of channel costs from each channel's cost model, or None when the
-        company has no channel yet. A fixed monthly cost is spread over the channel's customers of the month
-        by their revenue; a month without customers carries none of it. Reads the revenue per channel from
-        the staged aggregate (crm_pnl_revenue), so the invoice lines are scanned once."""
+        """The channel costs per customer and month, or None when the company has no channel yet."""
         if not self.env["crm.channel"].sudo().with_context(active_test=False).search_count(
                 [("company_id", "=", company.id)], limit=1):
             return None
-        return SQL(
-            """
-            WITH ch_inv AS (
-                -- the revenue of each customer, month and channel, staged by the revenue aggregate
-                SELECT channel_id, partner_id, month, SUM(net_revenue) AS revenue
-                  FROM crm_pnl_revenue WHERE channel_id IS NOT NULL
-              GROUP BY 1, 2, 3
-            ), ch_month AS (
-                SELECT channel_id, month, SUM(GREATEST(revenue, 0)) AS positive, COUNT(*) AS customers
-                  FROM ch_inv GROUP BY channel_id, month
-            )
-            SELECT i.partner_id, i.month,
-                   (CASE c.cost_model
-                        WHEN 'revenue_pct' THEN i.revenue * c.cost_rate::numeric / 100
-                        WHEN 'per_contact' THEN c.cost_rate::numeric
-                        WHEN 'fixed' THEN c.cost_rate::numeric * CASE WHEN m.positive > 0
-                            THEN GREATEST(i.revenue, 0) / m.positive ELSE 1.0 / m.customers END
-                        ELSE 0 END)::numeric AS amount
-              FROM ch_inv i
-              JOIN crm_channel c ON c.id = i.channel_id
-              JOIN ch_month m ON m.channel_id = i.channel_id AND m.month = i.month
-             UNION ALL
-            SELECT rp.commercial_partner_id, date_trunc('month', so.date_order)::date,
-                   (COUNT(*) * MAX(c.cost_rate))::numeric
-              FROM sale_order so
-              JOIN res_partner rp ON rp.id = so.partner_id
-              JOIN crm_channel c ON c.id = so.channel_id AND c.cost_model = 'per_order'
-             WHERE so.company_id = %(company)s AND so.state = 'sale' AND so.date_order >= %(date_from)s
-          GROUP BY 1, 2, so.channel_id
-            """,
-            company=company.id, date_from=date_from,
-        )
-
-    @api.model
-    def _pnl_revenue_sql(self, company, date_from):
-        """Per customer, month and channel: the revenue side of the P&L and the product cost, summed from the
-        sales fact (crm.sales.fact), the one definition every figure of the suite reads.
-
-        Five sums per group rather than one per column: the reductions and discounts are differences
-        of them (gross - at invoiced price - net)."""
-        return SQL(
-            """
-            SELECT partner_id, month, channel_id,
-                   SUM(list_revenue) FILTER (WHERE NOT is_refund) AS gross_revenue,
-                   SUM(undiscounted_revenue) FILTER (WHERE NOT is_refund) AS at_invoiced_price,
-                   SUM(revenue) FILTER (WHERE NOT is_refund) AS invoiced_net,
-                   SUM(revenue) AS net_revenue,
-                   SUM(cost) AS product_cost,
-                   BOOL_OR(cost_estimated) AS product_cost_estimated
-              FROM (%(lines)s) f
-          GROUP BY partner_id, month, channel_id
-            """,
-            lines=self.env["crm.sales.fact"]._lines_sql(company.ids, date_from),
-        )
+        return channel_costs(company.id, date_from)
 
     @api.model
     def _pnl_insert_sql(self, company, date_from, today):
-        channel_sql = self._channel_cost_sql(company, date_from)
-        channel_cte = channel_sql or SQL("SELECT NULL::int AS partner_id, NULL::date AS month, 0::numeric AS amount "
-                                         "WHERE FALSE")
-        return SQL(
-            """
-            WITH staged AS (
-                SELECT partner_id, month, COALESCE(SUM(gross_revenue), 0) AS gross, COALESCE(SUM(at_invoiced_price), 0)
-                       AS at_price, COALESCE(SUM(invoiced_net), 0) AS invoiced_net, SUM(net_revenue) AS net,
-                       SUM(product_cost) AS product_cost, BOOL_OR(product_cost_estimated) AS product_cost_estimated
-                  FROM crm_pnl_revenue
-              GROUP BY partner_id, month
-            ), revenue AS (
-                SELECT partner_id, month, gross::numeric AS gross_revenue,
-                       (gross - at_price)::numeric AS pricelist_reduction,
-                       (at_price - invoiced_net)::numeric AS line_discount,
-                       (invoiced_net - net)::numeric AS allowance_amount,
-                       net::numeric AS net_revenue, product_cost::numeric AS product_cost, product_cost_estimated
-                  FROM staged
-            ), drivers AS (
-                SELECT rp.commercial_partner_id AS partner_id, date_trunc('month', so.create_date)::date AS month,
-                       'quotation' AS driver, COUNT(*)::numeric AS qty
-                  FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
-                 WHERE so.company_id = %(company)s AND so.create_date >= %(date_from)s
-              GROUP BY 1, 2
-                UNION ALL
-                SELECT rp.commercial_partner_id, date_trunc('month', so.date_order)::date, 'sale_order', COUNT(*)
-                  FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
-                 WHERE so.company_id = %(company)s AND so.state = 'sale' AND so.date_order >= %(date_from)s
-              GROUP BY 1, 2
-                UNION ALL
-                SELECT rp.commercial_partner_id, date_trunc('month', so.date_order)::date, 'order_line', COUNT(*)
-                  FROM sale_order_line sol
-                  JOIN sale_order so ON so.id = sol.order_id
-                  JOIN res_partner rp ON rp.id = so.partner_id
-                 WHERE so.company_id = %(company)s AND so.state = 'sale' AND sol.display_type IS NULL
-                   AND so.date_order >= %(date_from)s
-              GROUP BY 1, 2
-                UNION ALL
-                SELECT rp.commercial_partner_id, date_trunc('month', sp.date_done)::date,
-                       CASE WHEN spt.code = 'outgoing' THEN 'delivery' ELSE 'return' END, COUNT(*)
-                  FROM stock_picking sp
-                  JOIN stock_picking_type spt ON spt.id = sp.picking_type_id
-                  JOIN res_partner rp ON rp.id = sp.partner_id
-                 WHERE sp.company_id = %(company)s AND sp.state = 'done' AND sp.date_done >= %(date_from)s
-                   AND ((spt.code = 'outgoing' AND sp.return_id IS NULL)
-                        OR (spt.code = 'incoming' AND sp.return_id IS NOT NULL))
-              GROUP BY 1, 2, 3
-                UNION ALL
-                SELECT am.commercial_partner_id, date_trunc('month', am.invoice_date::timestamp)::date,
-                       CASE WHEN am.move_type = 'out_invoice' THEN 'invoice' ELSE 'credit_note' END, COUNT(*)
-                  FROM account_move am
-                 WHERE am.company_id = %(company)s AND am.state = 'posted'
-                   AND am.move_type IN ('out_invoice', 'out_refund') AND am.invoice_date >= %(date_from)s
-              GROUP BY 1, 2, 3
-                UNION ALL
-                SELECT am.commercial_partner_id, date_trunc('month', mm.date)::date, 'payment_reminder', COUNT(*)
-                  FROM mail_message mm
-                  JOIN account_move am ON mm.model = 'account.move' AND am.id = mm.res_id
-                 WHERE am.company_id = %(company)s AND am.move_type = 'out_invoice' AND am.state = 'posted'
-                   AND mm.message_type IN ('email', 'comment') AND mm.date::date > am.invoice_date_due
-                   AND mm.date >= %(date_from)s
-              GROUP BY 1, 2
-                UNION ALL
-                SELECT od.partner_id, gs.month::date, 'payment_delay',
-                       SUM(od.amount * (LEAST((gs.month + INTERVAL '1 month' - INTERVAL '1 day')::date, od.stop)
-                                        - GREATEST(gs.month::date, od.start) + 1))
-                  FROM (%(overdue)s) od
-                 CROSS JOIN LATERAL generate_series(
-                       date_trunc('month', GREATEST(od.start, %(date_from)s)), date_trunc('month', od.stop),
-                       INTERVAL '1 month') AS gs(month)
-                 WHERE od.stop >= od.start
-              GROUP BY 1, 2
-                UNION ALL
-                SELECT COALESCE(rp.commercial_partner_id, sorp.commercial_partner_id),
-                       date_trunc('month', mm.date)::date, 'activity', COUNT(*)
-                  FROM mail_message mm
-             LEFT JOIN res_partner rp ON mm.model = 'res.partner' AND rp.id = mm.res_id
-             LEFT JOIN sale_order so ON mm.model = 'sale.order' AND so.id = mm.res_id
-             LEFT JOIN res_partner sorp ON sorp.id = so.partner_id
-                 WHERE mm.mail_activity_type_id IS NOT NULL AND mm.date >= %(date_from)s
-                   AND mm.model IN ('res.partner', 'sale.order')
-                   AND (so.company_id = %(company)s OR (rp.id IS NOT NULL
-                        AND COALESCE(rp.company_id, %(company)s) = %(company)s))
-              GROUP BY 1, 2
-            ), serve AS (
-                SELECT d.partner_id, d.month,
-                       SUM(d.qty * COALESCE(cd.unit_cost, 0)) AS cost_to_serve,
-                       SUM(d.qty) FILTER (WHERE d.driver = 'quotation') AS quotation_count,
-                       SUM(d.qty) FILTER (WHERE d.driver = 'sale_order') AS order_count,
-                       SUM(d.qty) FILTER (WHERE d.driver = 'order_line') AS order_line_count,
-                       SUM(d.qty) FILTER (WHERE d.driver = 'delivery') AS delivery_count,
-                       SUM(d.qty) FILTER (WHERE d.driver = 'return') AS return_count,
-                       SUM(d.qty) FILTER (WHERE d.driver = 'invoice') AS invoice_count,
-                       SUM(d.qty) FILTER (WHERE d.driver = 'credit_note') AS credit_note_count,
-                       SUM(d.qty) FILTER (WHERE d.driver = 'payment_reminder') AS payment_reminder_count,
-                       SUM(d.qty) FILTER (WHERE d.driver = 'payment_delay') AS payment_delay_amount_days,
-                       SUM(d.qty) FILTER (WHERE d.driver = 'activity') AS activity_count
-                  FROM drivers d
-             LEFT JOIN crm_cost_driver cd ON cd.driver = d.driver AND cd.company_id = %(company)s AND cd.active
-                 WHERE d.partner_id IS NOT NULL
-              GROUP BY d.partner_id, d.month
-            ), channel AS (
-                SELECT partner_id, month, SUM(amount) AS amount FROM (%(channel)s) c GROUP BY partner_id, month
-            ), keyed AS (
-                SELECT partner_id, month FROM revenue
-                 UNION SELECT partner_id, month FROM serve
-                 UNION SELECT partner_id, month FROM channel
-            ), base AS (
-                SELECT k.partner_id, k.month,
-                       COALESCE(r.gross_revenue, 0) AS gross_revenue,
-                       COALESCE(r.pricelist_reduction, 0) AS pricelist_reduction,
-                       COALESCE(r.line_discount, 0) AS line_discount,
-                       COALESCE(r.allowance_amount, 0) AS allowance_amount,
-                       COALESCE(r.net_revenue, 0) AS net_revenue,
-                       COALESCE(r.product_cost, 0) AS product_cost,
-                       COALESCE(r.product_cost_estimated, FALSE) AS product_cost_estimated,
-                       COALESCE(ch.amount, 0) AS channel_cost,
-                       COALESCE(s.cost_to_serve, 0) AS cost_to_serve,
-                       COALESCE(s.quotation_count, 0) AS quotation_count,
-                       COALESCE(s.order_count, 0) AS order_count,
-                       COALESCE(s.order_line_count, 0) AS order_line_count,
-                       COALESCE(s.delivery_count, 0) AS delivery_count,
-                       COALESCE(s.return_count, 0) AS return_count,
-                       COALESCE(s.invoice_count, 0) AS invoice_count,
-                       COALESCE(s.credit_note_count, 0) AS credit_note_count,
-                       COALESCE(s.payment_reminder_count, 0) AS payment_reminder_count,
-                       COALESCE(s.payment_delay_amount_days, 0) AS payment_delay_amount_days,
-                       COALESCE(s.activity_count, 0) AS activity_count
-                  FROM keyed k
-             LEFT JOIN revenue r ON r.partner_id = k.partner_id AND r.month = k.month
-             LEFT JOIN serve s ON s.partner_id = k.partner_id AND s.month = k.month
-             LEFT JOIN channel ch ON ch.partner_id = k.partner_id AND ch.month = k.month
-                 WHERE k.partner_id IS NOT NULL
-            ), admin AS (
-                SELECT b.partner_id, b.month,
-                       SUM(CASE ar.basis WHEN 'revenue_pct' THEN b.net_revenue * ar.rate / 100.0
-                                         WHEN 'per_customer' THEN ar.rate
-                                         WHEN 'per_order' THEN ar.rate * b.order_count END) AS admin_cost
-                  FROM base b
-                  JOIN crm_admin_cost_rule ar ON ar.company_id = %(company)s AND ar.active
-              GROUP BY b.partner_id, b.month
-            )
-            INSERT INTO crm_customer_pnl (
-                partner_id, company_id, month, segment_id, gross_revenue, pricelist_reduction, line_discount,
-                allowance_amount, net_revenue, product_cost, product_cost_estimated, channel_cost,
-                channel_cost_missing, cost_to_serve, admin_cost, profit, profit_pct, quotation_count, order_count,
-                order_line_count, delivery_count, return_count, invoice_count, credit_note_count,
-                payment_reminder_count, payment_delay_amount_days, activity_count)
-            SELECT b.partner_id, %(company)s, b.month, m.segment_id, b.gross_revenue, b.pricelist_reduction,
-                   b.line_discount, b.allowance_amount, b.net_revenue, b.product_cost, b.product_cost_estimated,
-                   b.channel_cost, %(channel_missing)s, b.cost_to_serve, COALESCE(a.admin_cost, 0),
-                   b.net_revenue - b.product_cost - b.channel_cost - b.cost_to_serve - COALESCE(a.admin_cost, 0),
-                   CASE WHEN b.net_revenue <> 0 THEN ROUND(100 * (b.net_revenue - b.product_cost - b.channel_cost
-                        - b.cost_to_serve - COALESCE(a.admin_cost, 0)) / ABS(b.net_revenue), 2) ELSE 0 END,
-                   b.quotation_count, b.order_count, b.order_line_count, b.delivery_count, b.return_count,
-                   b.invoice_count, b.credit_note_count, b.payment_reminder_count, b.payment_delay_amount_days,
-                   b.activity_count
-              FROM base b
-         LEFT JOIN admin a ON a.partner_id = b.partner_id AND a.month = b.month
-         LEFT JOIN (%(members)s) m ON m.partner_id = b.partner_id AND m.company_id = %(company)s
-                                       AND m.is_primary
-            """,
-            company=company.id, date_from=date_from, today=today, channel=channel_cte,
-            members=self.env["crm.segment.member"]._current_sql(),
-            channel_missing=channel_sql is None, overdue=self._overdue_sql(company, today),
-        )
-
-    @api.model
-    def _overdue_sql(self, company, today):
-        """(partner_id, start, stop, amount): each amount a customer owed past its due date, from the day after
-        the due date to the day it was paid (a partial reconciliation dated after the due date), or to today
-        while it stays open. An invoice paid late costs as much carrying as one still open."""
-        return SQL(
-            """
-            SELECT am.commercial_partner_id AS partner_id, am.invoice_date_due + 1 AS start,
-                   %(today)s::date AS stop, am.amount_residual_signed AS amount
-              FROM account_move am
-             WHERE am.company_id = %(company)s AND am.move_type = 'out_invoice' AND am.state = 'posted'
-               AND am.payment_state IN ('not_paid', 'partial') AND am.invoice_date_due < %(today)s
-            UNION ALL
-            SELECT am.commercial_partner_id, am.invoice_date_due + 1, LEAST(apr.max_date, %(today)s::date),
-                   apr.amount
-              FROM account_move am
-              JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'payment_term'
-              JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
-             WHERE am.company_id = %(company)s AND am.move_type = 'out_invoice' AND am.state = 'posted'
-               AND apr.max_date > am.invoice_date_due
-            """,
-            company=company.id, today=today,
-        )
+        """The statement that writes the company's rows from date_from on, from the staged revenue."""
+        return insert_statement(company.id, date_from, today, self._channel_cost_sql(company, date_from),
+                                self.env["crm.segment.member"]._current_sql())
 
     # --- drill-down to the documents behind each figure -----------------------
-    def _month_bounds(self):
+    def _in_month(self, field, moment=False):
+        """The row's month on ``field``: up to its last day, or (a datetime) up to the next month."""
         self.ensure_one()
-        return self.month, self.month + relativedelta(months=1, days=-1)
+        start, after = self.month, self.month + relativedelta(months=1)
+        if moment:
+            return [(field, ">=", start), (field, "<", after)]
+        return [(field, ">=", start), (field, "<=", after - relativedelta(days=1))]
 
-    def _partner_domain(self, field):
-        return [(field, "child_of", self.partner_id.id)]
+    def _own_documents(self, partner_field):
+        """Documents of the row's customer (or one of its contacts) and company."""
+        return [(partner_field, "child_of", self.partner_id.id), ("company_id", "=", self.company_id.id)]
+
+    def _posted_lines(self, display_type):
+        """Posted journal items of one display type on the customer's invoices of the month."""
+        return [("move_id.commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
+                ("parent_state", "=", "posted"), ("display_type", "=", display_type),
+                *self._in_month("move_id.invoice_date")]
 
     def _drill(self, name, model, domain, views="list,form"):
         return {"type": "ir.actions.act_window", "name": name, "res_model": model, "view_mode": views,
@@ -403,57 +178,37 @@ class CrmCustomerPnl(models.Model):
     def action_view_invoice_lines(self):
         """Gross revenue, reductions, discounts, allowances and net revenue come from these lines."""
         self.check_access("read")
-        start, end = self._month_bounds()
         return self._drill(self.env._("Invoice lines"), "account.move.line", [
-            ("move_id.commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
-            ("parent_state", "=", "posted"), ("display_type", "=", "product"),
-            ("move_id.move_type", "in", ("out_invoice", "out_refund")),
-            ("move_id.invoice_date", ">=", start), ("move_id.invoice_date", "<=", end),
-        ], "list")
+            *self._posted_lines("product"), ("move_id.move_type", "in", ("out_invoice", "out_refund"))], "list")
 
     def action_view_cost_lines(self):
         """The COGS journal items behind the product cost."""
         self.check_access("read")
-        start, end = self._month_bounds()
-        return self._drill(self.env._("Cost of goods sold"), "account.move.line", [
-            ("move_id.commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
-            ("parent_state", "=", "posted"), ("display_type", "=", "cogs"),
-            ("move_id.invoice_date", ">=", start), ("move_id.invoice_date", "<=", end),
-        ], "list")
+        return self._drill(self.env._("Cost of goods sold"), "account.move.line", self._posted_lines("cogs"), "list")
 
     def action_view_orders(self):
         self.check_access("read")
-        start, end = self._month_bounds()
-        return self._drill(self.env._("Quotations and orders"), "sale.order", [*self._partner_domain("partner_id"),
-            ("company_id", "=", self.company_id.id), ("create_date", ">=", start),
-            ("create_date", "<", end + relativedelta(days=1)),
-        ])
+        return self._drill(self.env._("Quotations and orders"), "sale.order", [
+            *self._own_documents("partner_id"), *self._in_month("create_date", moment=True)])
 
     def action_view_pickings(self):
         self.check_access("read")
-        start, end = self._month_bounds()
-        return self._drill(self.env._("Deliveries and returns"), "stock.picking", [*self._partner_domain("partner_id"),
-            ("company_id", "=", self.company_id.id), ("state", "=", "done"), ("date_done", ">=", start),
-            ("date_done", "<", end + relativedelta(days=1)),
-        ])
+        return self._drill(self.env._("Deliveries and returns"), "stock.picking", [
+            *self._own_documents("partner_id"), ("state", "=", "done"), *self._in_month("date_done", moment=True)])
 
     def action_view_invoices(self):
         self.check_access("read")
-        start, end = self._month_bounds()
         return self._drill(self.env._("Invoices and credit notes"), "account.move", [
             ("commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
             ("move_type", "in", ("out_invoice", "out_refund")), ("state", "=", "posted"),
-            ("invoice_date", ">=", start), ("invoice_date", "<=", end),
-        ])
+            *self._in_month("invoice_date")])
 
     def action_view_activities(self):
         self.check_access("read")
-        start, end = self._month_bounds()
         partners = self.env["res.partner"].search([("id", "child_of", self.partner_id.id)])
         orders = self.env["sale.order"].search([("partner_id", "in", partners.ids)])
         return self._drill(self.env._("Logged activities"), "mail.message", [
-            ("mail_activity_type_id", "!=", False), ("date", ">=", start),
-            ("date", "<", end + relativedelta(days=1)),
+            ("mail_activity_type_id", "!=", False), *self._in_month("date", moment=True),
             "|", "&", ("model", "=", "res.partner"), ("res_id", "in", partners.ids),
             "&", ("model", "=", "sale.order"), ("res_id", "in", orders.ids),
         ], "list")

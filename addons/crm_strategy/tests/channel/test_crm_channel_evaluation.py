@@ -24,42 +24,29 @@ class TestCrmChannelEvaluation(CrmChannelCase):
         self.assertEqual(len(self.evaluations), 3)
         web, field, phone = self.by_channel[self.web], self.by_channel[self.field], self.by_channel[self.phone_channel]
         # Web: Big's first order, 10 at 100; 10% of revenue
-        self.assertEqual((web.customer_count, web.new_customer_count, web.segment_count, web.order_count),
-                         (1, 1, 1, 1))
-        self.assertAlmostEqual(web.revenue, 1000)
-        self.assertAlmostEqual(web.margin, 400)
-        self.assertAlmostEqual(web.channel_cost, 100)
-        self.assertAlmostEqual(web.profit, 300)
-        self.assertAlmostEqual(web.roi, 300)
-        self.assertAlmostEqual(web.cost_per_acquisition, 100)
-        self.assertAlmostEqual(web.acquired_value, 440, msg="Big's margin to date, through every channel")
-        self.assertAlmostEqual(web.channel_value, 0 + 440 - 100)
-        self.assertAlmostEqual(web.revenue_share, 100 * 1000 / 1930, places=2)
-        self.assertEqual(web.dependent_customer_count, 1)
-        self.assertAlmostEqual(web.customer_share, 100 / 3, places=2)
-        self.assertAlmostEqual(web.hhi, 10000)
+        self.assertFigures(web, {
+            "customer_count": 1, "new_customer_count": 1, "segment_count": 1, "order_count": 1,
+            "revenue": 1000, "margin": 400, "channel_cost": 100, "profit": 300, "roi": 300,
+            "cost_per_acquisition": 100,
+            "acquired_value": 440,  # Big's margin to date, through every channel
+            "channel_value": 0 + 440 - 100, "dependent_customer_count": 1, "hhi": 10000,
+        })
+        self.assertFigures(web, {"revenue_share": 100 * 1000 / 1930, "customer_share": 100 / 3}, places=2)
         # Field: Small's first order (500) and Big's second (160); 100 for the month
-        self.assertEqual((field.customer_count, field.new_customer_count, field.segment_count, field.order_count),
-                         (2, 1, 1, 2))
-        self.assertAlmostEqual(field.revenue, 660)
-        self.assertAlmostEqual(field.margin, 240)
-        self.assertAlmostEqual(field.channel_cost, 100)
-        self.assertAlmostEqual(field.profit, 140)
-        self.assertAlmostEqual(field.roi, 140)
-        self.assertAlmostEqual(field.acquired_value, 200)
-        self.assertAlmostEqual(field.channel_value, 40 + 200 - 100, msg="Big's 40 counts, Small by its value")
-        self.assertEqual(field.dependent_customer_count, 1, "Big buys 160 of 1160 here: not dependent")
-        self.assertAlmostEqual(field.hhi, (100 * 500 / 660) ** 2 + (100 * 160 / 660) ** 2, places=2)
+        self.assertFigures(field, {
+            "customer_count": 2, "new_customer_count": 1, "segment_count": 1, "order_count": 2,
+            "revenue": 660, "margin": 240, "channel_cost": 100, "profit": 140, "roi": 140, "acquired_value": 200,
+            "channel_value": 40 + 200 - 100,  # Big's 40 counts, Small by its value
+            "dependent_customer_count": 1,  # Big buys 160 of 1160 here: not dependent
+        })
+        self.assertFigures(field, {"hhi": (100 * 500 / 660) ** 2 + (100 * 160 / 660) ** 2}, places=2)
         # Phone: Third, invoiced without order (the invoice counts as one: revenue means orders); 30 a
         # customer-month
-        self.assertEqual((phone.customer_count, phone.new_customer_count, phone.segment_count, phone.order_count),
-                         (1, 0, 1, 1))
-        self.assertAlmostEqual(phone.revenue, 270)
-        self.assertAlmostEqual(phone.channel_cost, 30)
-        self.assertAlmostEqual(phone.profit, 60)
-        self.assertAlmostEqual(phone.roi, 200)
-        self.assertAlmostEqual(phone.cost_per_acquisition, 0)
-        self.assertAlmostEqual(phone.channel_value, 90 - 30)
+        self.assertFigures(phone, {
+            "customer_count": 1, "new_customer_count": 0, "segment_count": 1, "order_count": 1,
+            "revenue": 270, "channel_cost": 30, "profit": 60, "roi": 200, "cost_per_acquisition": 0,
+            "channel_value": 90 - 30,
+        })
 
     def test_score_and_rank(self):
         web, field, phone = self.by_channel[self.web], self.by_channel[self.field], self.by_channel[self.phone_channel]
