@@ -23,8 +23,10 @@ def _set(cr, settings):
         SQL("set_config(%s, %s, TRUE)", name, str(value)) for name, value in settings.items())))
 
 
-def with_steps(steps, statement):
+def with_steps(steps, statement, materialized=()):
     """``WITH name AS (query), ... statement``: the steps ``[(name, query)]`` in order, each one reading the
-    steps before it by name, as ``statement`` reads them all. A step is written, and tested, alone."""
+    steps before it by name, as ``statement`` reads them all. A step is written, and tested, alone. The
+    steps named in ``materialized`` are computed once, whatever the planner would inline."""
     return SQL("WITH %s %s", SQL(", ").join(
-        SQL("%s AS (%s)", SQL.identifier(name), query) for name, query in steps), statement)
+        SQL("%s AS MATERIALIZED (%s)" if name in materialized else "%s AS (%s)", SQL.identifier(name), query)
+        for name, query in steps), statement)

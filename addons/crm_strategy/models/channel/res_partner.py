@@ -8,7 +8,8 @@ from ...tools.access import USER_GROUP, check_field_read
 class ResPartner(models.Model):
     """The customer's acquisition channel: the channel of its first confirmed order."""
 
-    _inherit = "res.partner"
+    # each concern extends the partner in its own folder (profile, segment, channel), to be read alone
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     crm_acquisition_channel_id = fields.Many2one(
         "crm.channel", string="Acquisition Channel", compute="_compute_crm_acquisition_channel",

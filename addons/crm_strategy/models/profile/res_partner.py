@@ -44,7 +44,8 @@ def _measure(name):
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    # each concern extends the partner in its own folder (profile, segment, channel), to be read alone
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # Every field below is the strategy team's: customer economics and personal profile are not for portal
     # users nor for every employee (groups also keep the computes from running for them).

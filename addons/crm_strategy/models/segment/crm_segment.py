@@ -1,11 +1,16 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 from ...const import CONTINUUM_STAGES, STRATEGY_ACTIONS
 from ...tools.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
+from ...tools.locks import try_lock
+from ...tools.notify import done_at, refresh_notification
+from ...tools.pg import local_settings
+from .crm_segment_sql import memberships_statement, primary_statement
 
 
 def _group_label(field, value, env):
@@ -106,6 +111,111 @@ class CrmSegment(models.Model):
         for segment in self:
             segment.member_count = counts.get(segment._origin, 0)
 
+    # --- members, from the rule ----------------------------------------------
+    def action_refresh_members(self):
+        """Recompute the members of these segments from their rules (button and cron): for those who may edit
+        the segments (owners, advisors, managers)."""
+        self.check_access("write")
+        Member = self.env["crm.segment.member"].sudo()
+        before = Member.search_count([("segment_id", "in", self.ids)])
+        last_id = Member.with_context(active_test=False).search([], order="id desc", limit=1).id or 0
+        self._refresh_members()
+        after = Member.search_count([("segment_id", "in", self.ids)])
+        # a newcomer, or a customer coming back, opens a new membership period: a new row
+        joined = Member.search_count([("segment_id", "in", self.ids), ("id", ">", last_id)])
+        if len(self) == 1:
+            what = self.env._("%(segment)s: %(members)s members", segment=self.display_name, members=after)
+        else:
+            what = self.env._("%(count)s segments: %(members)s members", count=len(self), members=after)
+        return refresh_notification(
+            self.env._("Members refreshed"),
+            self.env._("%(what)s (%(joined)s joined, %(left)s left), at %(when)s.",
+                       what=what, joined=joined, left=before + joined - after, when=done_at(self.env)))
+
+    @api.model
+    def _cron_refresh_members(self):
+        self.env["crm.customer.measure"]._refresh_measures(self.env["res.company"].search([("active", "=", True)]))
+        self.search([("active", "=", True)])._refresh_members(raise_if_locked=False)
+
+    def _member_domain(self):
+        """Active commercial partners of the segment's company that match its rule."""
+        self.ensure_one()
+        return (
+            self._get_rule_domain()
+            & Domain("active", "=", True)
+            & (Domain("is_company", "=", True) | Domain("parent_id", "=", False))
+            & Domain("company_id", "in", [False, self.company_id.id])
+        )
+
+    def _refresh_members(self, raise_if_locked=True):
+        """Set-based: every rule becomes one SQL query, and one statement diffs the wanted
+        memberships against the current ones: newcomers are inserted, leavers archived, primary
+        flags moved, in bulk (rows that do not change are not touched). One refresh per company at
+        a time: a company another transaction is refreshing is refused, or skipped by the cron."""
+        segments = self.sudo().filtered("active")
+        busy = segments.company_id.filtered(
+            lambda company: not try_lock(self.env.cr, "crm_strategy.segment_refresh", company.id))
+        if busy and raise_if_locked:
+            raise UserError(self.env._("A refresh of the segments of %(companies)s is already running.",
+                                       companies=", ".join(busy.mapped("name"))))
+        segments = segments.filtered(lambda segment: segment.company_id not in busy)
+        if not segments:
+            return
+        self.env.flush_all()
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        now = fields.Datetime.now()
+        # Fresh statistics: after a bulk load the planner would otherwise take the membership
+        # table for empty and probe it row by row (quadratic).
+        self.env.cr.execute(SQL("ANALYZE crm_segment_member"))
+        targets = SQL(" UNION ALL ").join(
+            SQL("SELECT %s AS segment_id, t.id AS partner_id FROM (%s) AS t(id)", segment.id,
+                Partner.with_company(segment.company_id)._search(segment._member_domain()).subselect())
+            for segment in segments
+        )
+        # The statement sorts and hashes a few hundred thousand pairs: in memory, not in temporary
+        # files; and compiling it to machine code (JIT) costs more than it saves at that size.
+        with local_settings(self.env.cr, work_mem="64MB", jit="off"):
+            self._write_memberships(segments, targets, now)
+        segments.write({"last_refresh": now})
+        self.env["crm.segment.product.abc"].sudo()._refresh_for_segments(segments)
+        self.env["crm.segment.member"].invalidate_model()
+        self.env["crm.segment.history"].invalidate_model()
+        self.env["res.partner"].invalidate_model(["crm_primary_segment_id", "crm_segment_member_ids"])
+        self.invalidate_recordset(["member_ids", "partner_ids", "member_count", "history_ids"])
+
+    def _write_memberships(self, segments, targets, now):
+        """Newcomers inserted, leavers archived, and the primary flags of the customers whose
+        memberships change moved: one statement, so a refresh killed half-way leaves the previous
+        memberships whole. Other customers keep their flags (priority changes and deletions of
+        segments move them at once, see write and unlink)."""
+        self.env.cr.execute(memberships_statement(targets, segments.ids, segments.company_id.ids, now))
+
+    @api.model
+    def _update_primary_members(self, companies):
+        """Flag, per customer and company, the membership of the highest-priority active segment."""
+        if companies:
+            self.env.cr.execute(primary_statement(companies.ids))
+
+    def write(self, vals):
+        companies = self.company_id
+        res = super().write(vals)
+        if {"priority", "sequence", "active", "company_id"} & set(vals):
+            self._primary_members_changed(companies | self.company_id)
+        return res
+
+    def unlink(self):
+        companies = self.company_id
+        res = super().unlink()
+        self._primary_members_changed(companies)
+        return res
+
+    def _primary_members_changed(self, companies):
+        self.env.flush_all()
+        self._update_primary_members(companies)
+        self.env["crm.segment.member"].invalidate_model(["is_primary"])
+        self.env["res.partner"].invalidate_model(["crm_primary_segment_id"])
+
+    # --- profile of the members ---------------------------------------------
     PROFILE_ATTRIBUTES = (
         "crm_age_band", "crm_income_band", "crm_education", "industry_id", "crm_size_band",
         "crm_revenue_band", "crm_profile_tag_ids",

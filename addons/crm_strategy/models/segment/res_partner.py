@@ -8,7 +8,8 @@ from ...tools.access import USER_GROUP, check_field_read
 class ResPartner(models.Model):
     """The customer's segments: its memberships and its primary segment in the current company."""
 
-    _inherit = "res.partner"
+    # each concern extends the partner in its own folder (profile, segment, channel), to be read alone
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # --- segments -----------------------------------------------------------
     crm_segment_member_ids = fields.One2many("crm.segment.member", "partner_id", string="Segment Memberships",

@@ -36,7 +36,8 @@ class TestCrmCustomerPnl(CrmStrategyCase):
         cls.inv_list.button_draft()
         cls.inv_list.invoice_date_due = cls.today - timedelta(days=10)
         cls.inv_list.action_post()
-        cls.inv_list.message_post(body="Friendly reminder: this invoice is overdue.", message_type="comment")
+        cls.inv_list.message_post(  # pylint: disable=translation-required  # a test's message
+            body="Friendly reminder: this invoice is overdue.", message_type="comment")
         # 5 at 90 with a 10% discount: gross 500, pricelist reduction 50, line discount 45, net 405
         cls._invoice(cls.customer, 0, 5, price=90.0, discount=10.0)
         # credit note of 2 at 100: allowance 200, product cost back 120
