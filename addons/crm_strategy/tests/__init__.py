@@ -1,7 +1,7 @@
 # Odoo runs the test_* modules it finds here: those of each concern's folder are named one by one.
 from . import test_crm_sales_fact
 from .profile import test_crm_customer_measure, test_crm_customer_measure_sql
-from .segment import test_crm_segment, test_crm_segment_refresh
+from .segment import test_crm_segment, test_crm_segment_refresh, test_crm_segment_sql
 from .channel import (
     test_crm_channel,
     test_crm_channel_evaluation,
