@@ -29,6 +29,7 @@ FRAGMENTS = [
     ("INSTALL", "Installation"),
     ("CONFIGURE", "Configuration"),
     ("USAGE", "Usage"),
+    ("BENCHMARK", "Benchmark"),  # the suite's own: measured figures, between usage and the known issues
     ("ROADMAP", "Known issues / Roadmap"),
     ("DEVELOP", "Development"),
     ("HISTORY", "Changelog"),

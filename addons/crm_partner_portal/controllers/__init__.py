@@ -1,1 +1,5 @@
-from . import portal
+from . import portal_home
+from . import portal_orders
+from . import portal_bills
+from . import portal_forecast
+from . import portal_stock

@@ -30,10 +30,10 @@ class _FieldErrors:
     def __init__(self):
         self.by_field = {}
 
-    def run(self, field, parse, *args):
-        """``parse(*args)``, or None with the message kept for ``field``."""
+    def run(self, field, parse, *args, **kwargs):
+        """``parse(*args, **kwargs)``, or None with the message kept for ``field``."""
         try:
-            return parse(*args)
+            return parse(*args, **kwargs)
         except SupplierInputError as e:
             self.by_field.setdefault(field, str(e))
             return None
@@ -95,29 +95,17 @@ def check_text(raw, label, limit):
     return raw
 
 
-def _parse_number(raw):
+def parse_number(raw, refusal, zero=True):
+    """The one parser of a typed quantity, price or amount: a finite number ≥ 0 (> 0 unless ``zero``), with a
+    comma or a dot as decimal separator. ``refusal`` is the message for a value out of that range."""
     try:
         value = float(str(raw).strip().replace(",", "."))
     except ValueError:
-        raise SupplierInputError(request.env._("“%(value)s” is not a number.", value=str(raw)[:40])) from None
+        raise SupplierInputError(request.env._("“%(value)s” is not a number.", value=str(raw)[:ECHO_LIMIT])) from None
     if math.isfinite(value) and abs(value) > MAX_NUMBER:
-        raise SupplierInputError(request.env._("“%(value)s” is too large.", value=str(raw)[:40]))
-    return value
-
-
-def parse_quantity(raw):
-    """A committed quantity: a finite number > 0."""
-    value = _parse_number(raw)
-    if not math.isfinite(value) or value <= 0:
-        raise SupplierInputError(request.env._("A committed quantity must be a positive number."))
-    return value
-
-
-def parse_amount(raw):
-    """A finite number ≥ 0 (zero allowed: no stock, no minimum, no price)."""
-    value = _parse_number(raw)
-    if not math.isfinite(value) or value < 0:
-        raise SupplierInputError(request.env._("Quantities and prices must be positive numbers."))
+        raise SupplierInputError(request.env._("“%(value)s” is too large.", value=str(raw)[:ECHO_LIMIT]))
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        raise SupplierInputError(refusal)
     return value
 
 
@@ -132,11 +120,12 @@ def parse_days(raw, maximum):
 
 
 def parse_date(raw):
+    """A typed day, as the date inputs send it: YYYY-MM-DD."""
     try:
         return datetime.date.fromisoformat(str(raw).strip())
     except ValueError:
         raise SupplierInputError(
-            request.env._("“%(value)s” is not a date (expected YYYY-MM-DD).", value=str(raw)[:40])) from None
+            request.env._("“%(value)s” is not a date (expected YYYY-MM-DD).", value=str(raw)[:ECHO_LIMIT])) from None
 
 
 # ---------------------------------------------------------------------- the supplier portal's forms
@@ -148,6 +137,7 @@ def parse_commit_form(lines, form, today, max_splits):
         or reject-<line>=1 with reason-<line>
     All or nothing: a form naming another line fails as a whole, bad values are reported per field."""
     splits = {str(n) for n in range(max_splits)}
+    refusal = request.env._("A committed quantity must be a positive number.")
     rows = {}
     for key, raw in form.items():
         parts = key.split("-")
@@ -183,7 +173,7 @@ def parse_commit_form(lines, form, today, max_splits):
                 errors.add(qty_field if not row.get("qty") else date_field,
                            request.env._("Each delivery needs a quantity and a date."))
                 continue
-            quantity = errors.run(qty_field, parse_quantity, row["qty"])
+            quantity = errors.run(qty_field, parse_number, row["qty"], refusal, zero=False)
             day = errors.run(date_field, parse_date, row["date"])
             if day and day < today:
                 errors.add(date_field, request.env._("A committed date cannot be in the past."))
@@ -202,6 +192,7 @@ def parse_forecast_form(lines, form):
 
     :param lines: {str(line id): line} of the forecast
     :param form: commit-<line id> = committed quantity (empty: unchanged, 0 withdraws a commitment)"""
+    refusal = request.env._("A committed quantity must be a positive number.")
     errors, updates = _FieldErrors(), {}
     for key, raw in form.items():
         if not key.startswith("commit-"):
@@ -212,7 +203,7 @@ def parse_forecast_form(lines, form):
         raw = raw.strip()
         if not raw:
             continue
-        qty = 0.0 if raw in ("0", "0.0") else errors.run(key, parse_quantity, raw)
+        qty = errors.run(key, parse_number, raw, refusal)
         if qty is not None:
             updates[line] = qty
     errors.raise_if_any()
@@ -235,6 +226,7 @@ def parse_stock_form(infos, form, max_delay):
             raise SupplierInputError(request.env._("The form names a product you do not supply."))
         if raw.strip():
             rows.setdefault(info_key, {})[prefix] = raw.strip()
+    refusal = request.env._("Quantities and prices must be positive numbers.")
     errors, result = _FieldErrors(), {}
     for info_key, row in rows.items():
         for required in ("qty", "delay"):
@@ -242,10 +234,10 @@ def parse_stock_form(infos, form, max_delay):
                 errors.add(f"{required}-{info_key}",
                            request.env._("Give at least the available quantity and the lead time."))
         values = {
-            "qty_available": errors.run(f"qty-{info_key}", parse_amount, row.get("qty", "0")),
+            "qty_available": errors.run(f"qty-{info_key}", parse_number, row.get("qty", "0"), refusal),
             "delay": errors.run(f"delay-{info_key}", parse_days, row.get("delay", "0"), max_delay),
-            "min_qty": errors.run(f"minqty-{info_key}", parse_amount, row.get("minqty", "0")),
-            "price": errors.run(f"price-{info_key}", parse_amount, row.get("price", "0")),
+            "min_qty": errors.run(f"minqty-{info_key}", parse_number, row.get("minqty", "0"), refusal),
+            "price": errors.run(f"price-{info_key}", parse_number, row.get("price", "0"), refusal),
         }
         result[info_key] = values
     errors.raise_if_any()

@@ -8,5 +8,6 @@ from . import crm_supplier_webhook
 from . import crm_supplier_webhook_delivery
 from . import purchase_order
 from . import purchase_order_line
+from . import res_config_settings
 from . import res_users
 from . import crm_partner_portal_demo_data

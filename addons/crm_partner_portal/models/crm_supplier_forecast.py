@@ -3,11 +3,12 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.addons.crm_strategy.tools.locks import try_lock
 from odoo.addons.crm_strategy.tools.xlsx import Workbook, period_label
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-WEEKS = 12
-HISTORY_WEEKS = 12
+from ..const import FORECAST_WEEKS, HISTORY_WEEKS
+from ..exceptions import SupplierAnswerError
+
 # Weight of a quotation that is not linked to an opportunity (no probability of its own).
 DEFAULT_QUOTATION_PROBABILITY = 50.0
 
@@ -95,11 +96,46 @@ class CrmSupplierForecast(models.Model):
             }, company=forecast.company_id)
         return True
 
+    def _crm_check_supplier_commit(self):
+        """Refuse a caller who may not commit on this forecast (AccessError) or a forecast no longer open to
+        commitments (UserError): only the vendor's portal users, on the published version. The portal asks it
+        before reading the form."""
+        self.ensure_one()
+        self.env.user._crm_check_supplier_answer(self.partner_id)
+        if self.state != "published":
+            raise UserError(self.env._("This forecast was superseded: commit on the latest one."))
+
+    def _crm_supplier_commit(self, quantities, author):
+        """Write what the vendor commits per week, all or nothing; the rest runs as superuser.
+
+        :param quantities: {crm.supplier.forecast.line: quantity} of this forecast (0 withdraws a commitment)
+        :param author: the vendor contact posting them (for the chatter)
+        :raise SupplierAnswerError: on the week whose quantity is refused, nothing written
+        """
+        self._crm_check_supplier_commit()
+        forecast = self.sudo()
+        if not quantities:
+            raise ValidationError(self.env._("Nothing to commit: enter a quantity in a week."))
+        lines = forecast.env["crm.supplier.forecast.line"].union(*quantities)
+        if lines.forecast_id != forecast:
+            raise ValidationError(self.env._("The form names a bucket that is not in this forecast."))
+        now = fields.Datetime.now()
+        with self.env.cr.savepoint():
+            for line, quantity in quantities.items():
+                try:
+                    line.sudo().write({"qty_committed": quantity, "date_committed": now})
+                except ValidationError as error:
+                    raise SupplierAnswerError(error.args[0], line) from None
+            forecast.message_post(
+                body=self.env._("The vendor committed %(count)s week(s) on the portal.", count=len(quantities)),
+                author_id=author.id)
+        return True
+
     def _crm_export_xlsx(self):
         """The forecast as a workbook: one row per product, net requirement and commitment per week, in the
         suite's one writer (formula-safe, dates with their year, an About sheet with the period)."""
         self.ensure_one()
-        weeks = [self.date_start + timedelta(weeks=week) for week in range(WEEKS)]
+        weeks = [self.date_start + timedelta(weeks=week) for week in range(FORECAST_WEEKS)]
         columns = [(self.env._("Reference"), "text"), (self.env._("Product"), "text")]
         for day in weeks:
             columns += [(self.env._("%(day)s need", day=day), "float"),
@@ -107,7 +143,7 @@ class CrmSupplierForecast(models.Model):
         table = {}
         for line in self.line_ids:
             row = table.setdefault(line.product_id, [line.product_id.default_code or "", line.product_id.name]
-                                   + [0.0] * (2 * WEEKS))
+                                   + [0.0] * (2 * FORECAST_WEEKS))
             row[2 + 2 * line.week], row[3 + 2 * line.week] = line.qty_net, line.qty_committed
         with Workbook(self.env, self.company_id) as book:
             book.table(self.env._("Forecast"), columns, table.values())
@@ -125,15 +161,41 @@ class CrmSupplierForecast(models.Model):
         self.env["crm.supplier.forecast.line"].invalidate_model()
         self.invalidate_recordset(["line_ids", "line_count"])
 
+    # ------------------------------------------------------------------ the forecast's SQL, one CTE a method
     def _forecast_sql(self):
-        start = self.date_start
-        end = start + timedelta(weeks=WEEKS)
-        history_start = start - timedelta(weeks=HISTORY_WEEKS)
-        company = self.company_id.id
-        # week index of a timestamp: past dates fall in the first bucket, dates beyond the horizon are dropped
+        """INSERT of every product x week of the forecast: the CTE builders below, chained."""
+        ctes = [("products", self._forecast_sql_products()), ("weeks", self._forecast_sql_weeks()),
+                ("sales", self._forecast_sql_sales()), ("history", self._forecast_sql_history()),
+                ("on_hand", self._forecast_sql_on_hand()), ("incoming", self._forecast_sql_incoming()),
+                ("grid", self._forecast_sql_grid()), ("cumulated", self._forecast_sql_cumulated()),
+                ("netted", self._forecast_sql_netted())]
         return SQL(
             """
-WITH products AS (
+WITH %(ctes)s
+INSERT INTO crm_supplier_forecast_line (
+    forecast_id, partner_id, company_id, product_id, week, week_start, qty_sales, qty_pipeline, qty_run_rate,
+    qty_demand, qty_on_hand, qty_incoming, qty_net, create_uid, write_uid, create_date, write_date)
+SELECT %(forecast)s, %(vendor)s, %(company)s, product_id, week, %(start)s::date + week * 7,
+       ROUND(qty_sales::numeric, 4), ROUND(qty_pipeline::numeric, 4), ROUND(qty_run_rate::numeric, 4),
+       ROUND(qty_demand::numeric, 4), ROUND(qty_on_hand::numeric, 4), ROUND(qty_incoming::numeric, 4),
+       ROUND(GREATEST(qty_net, 0)::numeric, 4), %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+  FROM netted
+            """,
+            ctes=SQL(",\n").join(SQL("%s AS (%s)", SQL.identifier(name), body) for name, body in ctes),
+            forecast=self.id, vendor=self.partner_id.id, company=self.company_id.id, start=self.date_start,
+            uid=self.env.uid,
+        )
+
+    def _forecast_period(self):
+        """(first day, first day after the horizon, first day of the run-rate history) of the forecast."""
+        self.ensure_one()
+        start = self.date_start
+        return start, start + timedelta(weeks=FORECAST_WEEKS), start - timedelta(weeks=HISTORY_WEEKS)
+
+    def _forecast_sql_products(self):
+        """CTE ``products`` (product_id, uom_id): the active variants the vendor supplies in the company."""
+        return SQL(
+            """
     SELECT DISTINCT pp.id AS product_id, pt.uom_id
       FROM product_supplierinfo si
       JOIN product_template pt ON pt.id = si.product_tmpl_id
@@ -142,9 +204,19 @@ WITH products AS (
      WHERE vendor.commercial_partner_id = %(vendor)s
        AND (si.company_id IS NULL OR si.company_id = %(company)s)
        AND pp.active AND pt.active
-),
-weeks AS (SELECT generate_series(0, %(weeks)s - 1) AS week),
-sales AS (
+            """, vendor=self.partner_id.id, company=self.company_id.id)
+
+    def _forecast_sql_weeks(self):
+        """CTE ``weeks`` (week): the bucket indexes 0 .. FORECAST_WEEKS - 1."""
+        return SQL("SELECT generate_series(0, %s - 1) AS week", FORECAST_WEEKS)
+
+    def _forecast_sql_sales(self):
+        """CTE ``sales`` (product_id, week, qty_sales, qty_pipeline), on ``products``: confirmed sales not
+        delivered yet and quotations weighted by their opportunity's probability, in the product's unit, by
+        week of expected delivery (past dates fall in the first bucket, dates beyond the horizon are dropped)."""
+        start, end, _history_start = self._forecast_period()
+        return SQL(
+            """
     SELECT sol.product_id,
            GREATEST(0, LEAST(%(weeks)s - 1, FLOOR(EXTRACT(EPOCH FROM (
                COALESCE(so.commitment_date, so.date_order + make_interval(days => sol.customer_lead::int))
@@ -165,8 +237,15 @@ sales AS (
      WHERE so.company_id = %(company)s AND so.state IN ('draft', 'sent', 'sale') AND sol.display_type IS NULL
        AND COALESCE(so.commitment_date, so.date_order) < %(end)s::timestamp
   GROUP BY 1, 2
-),
-history AS (
+            """, weeks=FORECAST_WEEKS, start=start, end=end, company=self.company_id.id,
+            default_probability=DEFAULT_QUOTATION_PROBABILITY)
+
+    def _forecast_sql_history(self):
+        """CTE ``history`` (product_id, run_rate), on ``products``: weekly deliveries to customers over the
+        HISTORY_WEEKS before the forecast."""
+        start, _end, history_start = self._forecast_period()
+        return SQL(
+            """
     SELECT sm.product_id, SUM(sm.product_qty) / %(history_weeks)s::float AS run_rate
       FROM stock_move sm
       JOIN products p ON p.product_id = sm.product_id
@@ -174,16 +253,27 @@ history AS (
      WHERE sm.state = 'done' AND dest.usage = 'customer' AND sm.company_id = %(company)s
        AND sm.date >= %(history_start)s::timestamp AND sm.date < %(start)s::timestamp
   GROUP BY 1
-),
-on_hand AS (
+            """, history_weeks=HISTORY_WEEKS, company=self.company_id.id, history_start=history_start,
+            start=start)
+
+    def _forecast_sql_on_hand(self):
+        """CTE ``on_hand`` (product_id, qty), on ``products``: stock in the company's internal locations."""
+        return SQL(
+            """
     SELECT sq.product_id, SUM(sq.quantity) AS qty
       FROM stock_quant sq
       JOIN products p ON p.product_id = sq.product_id
       JOIN stock_location loc ON loc.id = sq.location_id
      WHERE loc.usage = 'internal' AND sq.company_id = %(company)s
   GROUP BY 1
-),
-incoming AS (
+            """, company=self.company_id.id)
+
+    def _forecast_sql_incoming(self):
+        """CTE ``incoming`` (product_id, week, qty), on ``products``: receipts from vendors not done yet, by
+        week of their date (late ones in the first bucket)."""
+        start, end, _history_start = self._forecast_period()
+        return SQL(
+            """
     SELECT sm.product_id,
            GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (sm.date - %(start)s::timestamp)) / 604800)::int) AS week,
            SUM(sm.product_qty) AS qty
@@ -194,8 +284,13 @@ incoming AS (
      WHERE sm.state NOT IN ('done', 'cancel', 'draft') AND src.usage = 'supplier' AND dest.usage = 'internal'
        AND sm.company_id = %(company)s AND sm.date < %(end)s::timestamp
   GROUP BY 1, 2
-),
-grid AS (
+            """, start=start, end=end, company=self.company_id.id)
+
+    def _forecast_sql_grid(self):
+        """CTE ``grid``: every product x week with its sales, pipeline, run rate, demand (the larger of sales
+        plus pipeline and the run rate), incoming receipts, and stock on hand in week 0."""
+        return SQL(
+            """
     SELECT p.product_id, w.week,
            COALESCE(s.qty_sales, 0) AS qty_sales,
            COALESCE(s.qty_pipeline, 0) AS qty_pipeline,
@@ -209,28 +304,24 @@ grid AS (
       LEFT JOIN history h ON h.product_id = p.product_id
       LEFT JOIN incoming i ON i.product_id = p.product_id AND i.week = w.week
       LEFT JOIN on_hand oh ON oh.product_id = p.product_id
-),
-cumulated AS (
+            """)
+
+    def _forecast_sql_cumulated(self):
+        """CTE ``cumulated``: ``grid`` plus net_cumulated, the demand not covered by stock and receipts so far
+        (a surplus carries forward to the next weeks, a shortage is never negative)."""
+        return SQL(
+            """
     SELECT grid.*,
            GREATEST(0, SUM(qty_demand - qty_incoming - qty_on_hand)
                OVER (PARTITION BY product_id ORDER BY week)) AS net_cumulated
       FROM grid
-),
-netted AS (
+            """)
+
+    def _forecast_sql_netted(self):
+        """CTE ``netted``: ``cumulated`` plus qty_net, the week's increase of the uncovered demand."""
+        return SQL(
+            """
     SELECT cumulated.*,
            net_cumulated - COALESCE(LAG(net_cumulated) OVER (PARTITION BY product_id ORDER BY week), 0) AS qty_net
       FROM cumulated
-)
-INSERT INTO crm_supplier_forecast_line (
-    forecast_id, partner_id, company_id, product_id, week, week_start, qty_sales, qty_pipeline, qty_run_rate,
-    qty_demand, qty_on_hand, qty_incoming, qty_net, create_uid, write_uid, create_date, write_date)
-SELECT %(forecast)s, %(vendor)s, %(company)s, product_id, week, %(start)s::date + week * 7,
-       ROUND(qty_sales::numeric, 4), ROUND(qty_pipeline::numeric, 4), ROUND(qty_run_rate::numeric, 4),
-       ROUND(qty_demand::numeric, 4), ROUND(qty_on_hand::numeric, 4), ROUND(qty_incoming::numeric, 4),
-       ROUND(GREATEST(qty_net, 0)::numeric, 4), %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
-  FROM netted
-            """,
-            vendor=self.partner_id.id, company=company, weeks=WEEKS, start=start, end=end,
-            history_start=history_start, history_weeks=HISTORY_WEEKS,
-            default_probability=DEFAULT_QUOTATION_PROBABILITY, forecast=self.id, uid=self.env.uid,
-        )
+            """)

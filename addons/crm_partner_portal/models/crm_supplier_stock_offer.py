@@ -1,7 +1,8 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-MAX_DELAY_DAYS = 365
+from ..const import MAX_DELAY_DAYS
+
 MAX_QUANTITY = 1e9
 
 
@@ -51,6 +52,35 @@ class CrmSupplierStockOffer(models.Model):
         for offer in self:
             if offer.supplierinfo_id.partner_id.commercial_partner_id != offer.partner_id:
                 raise ValidationError(self.env._("The pricelist line belongs to another vendor."))
+
+    @api.model
+    def _crm_supplier_propose(self, offers_by_info):
+        """The vendor's new offers, one per pricelist line, superseding the proposed ones of those lines, each
+        with a to-do for the vendor's buyer (or the fallback user of the settings). All or nothing. Only the
+        vendor's portal users (and the superuser) may; the rest runs as superuser.
+
+        :param offers_by_info: {product.supplierinfo: vals} with qty_available, delay, min_qty and price
+        :raise ValidationError: values a constraint refuses, nothing written
+        """
+        infos = self.env["product.supplierinfo"].sudo().union(*offers_by_info)
+        if not infos:
+            raise ValidationError(self.env._("Nothing to send: fill in a product's row."))
+        self.env.user._crm_check_supplier_answer(infos.partner_id)
+        if infos.company_id - self.env.user.company_ids and not self.env.user._is_superuser():
+            raise AccessError(self.env._("These pricelist lines belong to a company you do not work for."))
+        Offer = self.sudo()
+        with self.env.cr.savepoint():
+            Offer.search([("supplierinfo_id", "in", infos.ids), ("state", "=", "proposed")]).state = "superseded"
+            offers = Offer.create([{
+                **vals, "supplierinfo_id": info.id, "partner_id": info.partner_id.commercial_partner_id.id,
+                "company_id": (info.company_id or self.env.company).id,
+            } for info, vals in offers_by_info.items()])
+            fallback = self.env["res.users"]._crm_supplier_fallback_user()
+            for offer in offers:
+                offer.activity_schedule(
+                    "mail.mail_activity_data_todo", summary=self.env._("Review the vendor's stock offer"),
+                    user_id=(offer.partner_id.buyer_id or fallback).id)
+        return offers
 
     def action_approve(self):
         """Write the offer into the vendor pricelist line, keeping the previous values on the offer. Runs

@@ -5,15 +5,9 @@ from odoo import api, fields, models
 from odoo.addons.crm_strategy.tools.limits import MAX_NAME_LENGTH, check_text_lengths
 from odoo.exceptions import ValidationError
 
+from ..const import MAX_CONSECUTIVE_FAILURES
 from ..tools import safe_http
 
-EVENTS = [
-    ("forecast_published", "Forecast published"),
-    ("order_sent", "Purchase order sent"),
-    ("order_changed", "Purchase order changed"),
-    ("commit_accepted", "Commitment accepted"),
-]
-MAX_CONSECUTIVE_FAILURES = 5
 MAX_URL_LENGTH = 2048
 ALLOWLIST_PARAM = "crm_partner_portal.webhook_allowlist"
 

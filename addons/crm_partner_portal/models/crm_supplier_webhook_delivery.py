@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from odoo import fields, models
 
+from ..const import MAX_CONSECUTIVE_FAILURES, WEBHOOK_EVENTS
 from ..tools import safe_http
-from .crm_supplier_webhook import EVENTS, MAX_CONSECUTIVE_FAILURES
 
 _logger = logging.getLogger(__name__)
 TIMEOUT = 10  # seconds for the whole request: resolve, connect, TLS, send, read
@@ -54,7 +54,7 @@ class CrmSupplierWebhookDelivery(models.Model):
     webhook_id = fields.Many2one("crm.supplier.webhook", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one(related="webhook_id.partner_id", store=True)
     company_id = fields.Many2one(related="webhook_id.company_id", store=True)
-    event = fields.Selection(EVENTS, required=True)
+    event = fields.Selection(WEBHOOK_EVENTS, required=True)
     payload = fields.Json(required=True)
     state = fields.Selection(
         [("pending", "Pending"), ("done", "Delivered"), ("failed", "Failed")],

@@ -4,11 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.addons.crm_strategy.tools.access import check_group
 from odoo.exceptions import UserError, ValidationError
 
-MAX_BILL_SIZE = 10 * 1024 * 1024
-# Bills a vendor may upload for one order: a few partial bills and corrections, not a flood of drafts.
-MAX_BILLS_PER_ORDER = 10
-# Who sees the vendor's answers on an order: buyers, and the vendor on the portal (as crm.supplier.commit).
-COMMIT_READERS = "purchase.group_purchase_user,base.group_portal"
+from ..const import COMMIT_READERS, MAX_BILL_SIZE, MAX_BILLS_PER_ORDER
 
 
 class PurchaseOrder(models.Model):
@@ -66,13 +62,17 @@ class PurchaseOrder(models.Model):
         return self.state in ("draft", "sent", "to approve", "purchase") and not self.locked
 
     def _crm_buyer(self):
+        """Who follows the vendor's answers up: the order's buyer, or its creator, if internal; else the
+        fallback user of the settings."""
         self.ensure_one()
         buyer = self.user_id or self.create_uid
-        return buyer if buyer and buyer._is_internal() else self.env.ref("base.user_admin")
+        return buyer if buyer and buyer._is_internal() else self.env["res.users"]._crm_supplier_fallback_user()
 
     def action_crm_supplier_acknowledge(self):
-        """Called by the portal (as superuser, after the ownership check)."""
+        """Called by the portal as superuser: then only for the vendor's own portal users."""
         self.check_access("write")
+        if self.env.su:
+            self.env.user._crm_check_supplier_answer(self.partner_id)
         for order in self:
             if not order._crm_supplier_can_edit():
                 raise UserError(self.env._("Order %(name)s is read-only.", name=order.name))
@@ -88,8 +88,11 @@ class PurchaseOrder(models.Model):
         :param commits_by_line: {purchase.order.line: [vals, ...]}, each vals holding kind, quantity,
             date_commit and reason; the lines must belong to this order.
         :param author: the vendor contact posting them (for the chatter).
+        Only the vendor's portal users (and the superuser) may; the rest runs as superuser.
         """
         self.ensure_one()
+        self.env.user._crm_check_supplier_answer(self.partner_id)
+        self = self.sudo()
         if not self._crm_supplier_can_edit():
             raise UserError(self.env._("Order %(name)s is read-only.", name=self.name))
         if not commits_by_line:
@@ -98,27 +101,29 @@ class PurchaseOrder(models.Model):
         lines = self.env["purchase.order.line"].union(*commits_by_line)
         if lines.order_id != self:
             raise ValidationError(self.env._("These lines are not on order %(name)s.", name=self.name))
-        Commit.search([("order_line_id", "in", lines.ids), ("state", "!=", "superseded")]).state = "superseded"
-        vals_list = [
-            {**vals, "order_line_id": line.id} for line, line_vals in commits_by_line.items() for vals in line_vals
-        ]
-        created = Commit.create(vals_list)
-        self.message_post(
-            body=self.env._("The vendor sent %(count)s commitment(s) on the portal.", count=len(created)),
-            author_id=author.id)
-        if not self.activity_ids.filtered(
-                lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_todo")
-                and a.summary == self.env._("Review supplier commitments")):
-            self.activity_schedule(
-                "mail.mail_activity_data_todo", summary=self.env._("Review supplier commitments"),
-                user_id=self._crm_buyer().id)
+        with self.env.cr.savepoint():
+            Commit.search([("order_line_id", "in", lines.ids), ("state", "!=", "superseded")]).state = "superseded"
+            created = Commit.create([{**vals, "order_line_id": line.id}
+                                     for line, line_vals in commits_by_line.items() for vals in line_vals])
+            self.message_post(
+                body=self.env._("The vendor sent %(count)s commitment(s) on the portal.", count=len(created)),
+                author_id=author.id)
+            if not self.activity_ids.filtered(
+                    lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_todo")
+                    and a.summary == self.env._("Review supplier commitments")):
+                self.activity_schedule(
+                    "mail.mail_activity_data_todo", summary=self.env._("Review supplier commitments"),
+                    user_id=self._crm_buyer().id)
         return created
 
     def _crm_supplier_upload_bill(self, filename, content, author):
         """A draft vendor bill for what is left to bill on the order, with the vendor's PDF attached;
-        the buyer gets an activity on it. Called as superuser after the ownership check. A file already
-        uploaded for the order (same SHA-256) and more than MAX_BILLS_PER_ORDER bills are refused."""
+        the buyer gets an activity on it. Only the vendor's portal users (and the superuser) may; the rest
+        runs as superuser. A file already uploaded for the order (same SHA-256) and more than
+        MAX_BILLS_PER_ORDER bills are refused."""
         self.ensure_one()
+        self.env.user._crm_check_supplier_answer(self.partner_id)
+        self = self.sudo()
         if self.state != "purchase":
             raise UserError(self.env._("Bills can be uploaded on confirmed purchase orders only."))
         if not content or len(content) > MAX_BILL_SIZE:
@@ -133,6 +138,12 @@ class PurchaseOrder(models.Model):
             raise ValidationError(self.env._(
                 "%(count)s bills were already uploaded for %(order)s: ask the buyer before sending another one.",
                 count=MAX_BILLS_PER_ORDER, order=self.name))
+        with self.env.cr.savepoint():
+            return self._crm_create_supplier_bill(filename, content, digest, author)
+
+    def _crm_create_supplier_bill(self, filename, content, digest, author):
+        """The draft bill of ``_crm_supplier_upload_bill``, once the file is accepted."""
+        self.ensure_one()
         invoice_vals = self._prepare_invoice()
         lines = []
         for line in self.order_line.filtered(lambda ln: not ln.display_type):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .purchase_order import COMMIT_READERS
+from ..const import COMMIT_READERS
 
 
 class PurchaseOrderLine(models.Model):

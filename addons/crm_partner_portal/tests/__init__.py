@@ -3,6 +3,8 @@ from . import test_supplier_commit
 from . import test_supplier_forecast
 from . import test_supplier_webhook
 from . import test_supplier_scorecard
+from . import test_supplier_stock_offer
+from . import test_res_config_settings
 from . import test_portal_orders
 from . import test_portal_forecast
 from . import test_portal_stock

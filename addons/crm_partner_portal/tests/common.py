@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command, fields, http
 from odoo.tests import new_test_user
 
 
@@ -98,3 +98,17 @@ class SupplierForecastCommon(SupplierPortalCommon):
         forecast = cls.env["crm.supplier.forecast"].with_user(cls.buyer).create({"partner_id": vendor.id})
         forecast.action_publish()
         return forecast.sudo()
+
+
+class SupplierPortalHttpCommon:
+    """The portal's HTTP tests: logged in as Alice (the portal user of Alpha Supplies), posting forms with
+    Odoo's CSRF token."""
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("crm_pp_alice", "crm_pp_alice")
+
+    def _post(self, url, data, csrf=True):
+        if csrf:
+            data = {**data, "csrf_token": http.Request.csrf_token(self)}
+        return self.url_open(url, data=data, allow_redirects=False, method="POST")

@@ -1,12 +1,11 @@
-from odoo import http
 from odoo.tests import HttpCase, tagged
 
-from .common import SupplierForecastCommon
+from .common import SupplierForecastCommon, SupplierPortalHttpCommon
 from .portal_html import DAY, MONTH, dates_shown, field_error, input_of, texts, tree
 
 
 @tagged("post_install", "-at_install")
-class TestSupplierPortalForecast(SupplierForecastCommon, HttpCase):
+class TestSupplierPortalForecast(SupplierPortalHttpCommon, SupplierForecastCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -17,14 +16,6 @@ class TestSupplierPortalForecast(SupplierForecastCommon, HttpCase):
                                                 "product_tmpl_id": cls.product_washer.product_tmpl_id.id})
         cls.forecast_a = cls._publish(cls.vendor_a)
         cls.forecast_b = cls._publish(cls.vendor_b)
-
-    def setUp(self):
-        super().setUp()
-        self.authenticate("crm_pp_alice", "crm_pp_alice")
-
-    def _post(self, url, data):
-        return self.url_open(url, data={**data, "csrf_token": http.Request.csrf_token(self)},
-                             allow_redirects=False, method="POST")
 
     def _line(self, product, week):
         return self.forecast_a.line_ids.filtered(lambda ln: ln.product_id == product and ln.week == week)

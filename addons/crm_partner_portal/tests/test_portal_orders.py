@@ -4,27 +4,18 @@ from odoo import fields, http
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import SupplierPortalCommon
+from .common import SupplierPortalCommon, SupplierPortalHttpCommon
 from .portal_html import DAY, dates_shown, field_error, input_of, texts
 
 
 @tagged("post_install", "-at_install")
-class TestSupplierPortal(SupplierPortalCommon, HttpCase):
+class TestSupplierPortal(SupplierPortalHttpCommon, SupplierPortalCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_suppliers()
         cls.po_a_draft = cls._make_order(cls.vendor_a, [(cls.product_bolt, 3)], state="draft")
         cls.line_bolt, cls.line_nut = cls.po_a.order_line
-
-    def setUp(self):
-        super().setUp()
-        self.authenticate("crm_pp_alice", "crm_pp_alice")
-
-    def _post(self, url, data, csrf=True):
-        if csrf:
-            data = {**data, "csrf_token": http.Request.csrf_token(self)}
-        return self.url_open(url, data=data, allow_redirects=False, method="POST")
 
     def _assert_no_foreign_data(self, body):
         for text in (self.po_b.name, self.vendor_b.name, self.contact_b.name):
@@ -240,16 +231,12 @@ class TestSupplierPortal(SupplierPortalCommon, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestSupplierPortalBill(SupplierPortalCommon, HttpCase):
+class TestSupplierPortalBill(SupplierPortalHttpCommon, SupplierPortalCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_suppliers()
         cls.po_b_confirmed = cls._make_order(cls.vendor_b, [(cls.product_bolt, 4)], state="purchase")
-
-    def setUp(self):
-        super().setUp()
-        self.authenticate("crm_pp_alice", "crm_pp_alice")
 
     def _upload(self, order, name, content, mimetype="application/pdf"):
         return self.url_open(f"/my/supplier/orders/{order.id}/bill",

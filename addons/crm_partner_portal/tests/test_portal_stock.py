@@ -1,13 +1,12 @@
-from odoo import http
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import SupplierPortalCommon
+from .common import SupplierPortalCommon, SupplierPortalHttpCommon
 from .portal_html import DAY, dates_shown, field_error, input_of
 
 
 @tagged("post_install", "-at_install")
-class TestSupplierPortalStock(SupplierPortalCommon, HttpCase):
+class TestSupplierPortalStock(SupplierPortalHttpCommon, SupplierPortalCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -19,13 +18,8 @@ class TestSupplierPortalStock(SupplierPortalCommon, HttpCase):
         cls.info_b = Info.create({"partner_id": cls.vendor_b.id,
                                   "product_tmpl_id": cls.product_plate.product_tmpl_id.id, "price": 9.0, "delay": 3})
 
-    def setUp(self):
-        super().setUp()
-        self.authenticate("crm_pp_alice", "crm_pp_alice")
-
-    def _post(self, data):
-        return self.url_open("/my/supplier/stock", data={**data, "csrf_token": http.Request.csrf_token(self)},
-                             allow_redirects=False, method="POST")
+    def _post_stock(self, data):
+        return self._post("/my/supplier/stock", data)
 
     def test_page_lists_own_products_only(self):
         response = self.url_open("/my/supplier/stock")
@@ -36,7 +30,7 @@ class TestSupplierPortalStock(SupplierPortalCommon, HttpCase):
 
     def test_offer_then_buyer_approves_into_supplierinfo(self):
         info = self.info_a
-        response = self._post({f"qty-{info.id}": "500", f"delay-{info.id}": "4", f"minqty-{info.id}": "50",
+        response = self._post_stock({f"qty-{info.id}": "500", f"delay-{info.id}": "4", f"minqty-{info.id}": "50",
                                f"price-{info.id}": "1.75"})
         self.assertEqual(response.status_code, 303)
         offer = self.env["crm.supplier.stock.offer"].search([("supplierinfo_id", "=", info.id)])
@@ -64,7 +58,7 @@ class TestSupplierPortalStock(SupplierPortalCommon, HttpCase):
                      {"qty-abc": "5", "delay-abc": "1"},
                      {}):
             with self.subTest(data=data):
-                response = self._post(data)
+                response = self._post_stock(data)
                 self.assertEqual(response.status_code, 400)
                 self.assertIn("Nothing was changed", response.text)
                 self.assertNotIn(self.product_plate.name, response.text)
@@ -76,7 +70,7 @@ class TestSupplierPortalStock(SupplierPortalCommon, HttpCase):
         info = self.info_a
         form = {f"qty-{info.id}": "500", f"delay-{info.id}": "4000", f"minqty-{info.id}": "-5",
                 f"price-{info.id}": "1.75"}
-        response = self._post(form)
+        response = self._post_stock(form)
         self.assertEqual(response.status_code, 400)
         self.assertIn("Nothing was changed", response.text)
         for name, value in form.items():
@@ -88,7 +82,7 @@ class TestSupplierPortalStock(SupplierPortalCommon, HttpCase):
         self.assertFalse(self.env["crm.supplier.stock.offer"].search([("supplierinfo_id", "=", info.id)]))
 
     def test_offers_show_the_date_with_its_year(self):
-        self._post({f"qty-{self.info_a.id}": "5", f"delay-{self.info_a.id}": "4"})
+        self._post_stock({f"qty-{self.info_a.id}": "5", f"delay-{self.info_a.id}": "4"})
         shown = dates_shown(self.url_open("/my/supplier/stock"))
         self.assertEqual(len(shown), 1)
         self.assertRegex(shown[0], DAY)

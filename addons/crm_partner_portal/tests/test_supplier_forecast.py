@@ -1,9 +1,11 @@
 import io
 import zipfile
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
 
+from ..exceptions import SupplierAnswerError
 from .common import SupplierForecastCommon
 
 
@@ -78,3 +80,53 @@ class TestSupplierForecast(SupplierForecastCommon, TransactionCase):
         for value in (-1, 1e9):
             with self.subTest(value=value), self.assertRaises(ValidationError):
                 line.qty_committed = value
+
+    def test_netting_builders_alone(self):
+        """The netting CTEs on a grid of known values: 6 on hand cover week 0 and 2 of week 1, a receipt of 4
+        covers week 2; a surplus carries forward, a shortage counts once."""
+        forecast = self._publish(self.vendor_a)
+        grid = SQL("""
+            SELECT * FROM (VALUES (1, 0, 4.0, 0.0, 6.0), (1, 1, 4.0, 0.0, 0.0), (1, 2, 4.0, 4.0, 0.0),
+                                  (2, 0, 0.0, 3.0, 0.0), (2, 1, 5.0, 0.0, 0.0))
+                AS grid(product_id, week, qty_demand, qty_incoming, qty_on_hand)""")
+        self.env.cr.execute(SQL(
+            "WITH grid AS (%s), cumulated AS (%s), netted AS (%s) "
+            "SELECT product_id, week, net_cumulated, qty_net FROM netted ORDER BY product_id, week",
+            grid, forecast._forecast_sql_cumulated(), forecast._forecast_sql_netted()))
+        self.assertEqual([tuple(float(v) for v in row) for row in self.env.cr.fetchall()], [
+            (1, 0, 0, 0), (1, 1, 2, 2), (1, 2, 2, 0),
+            (2, 0, 0, 0), (2, 1, 2, 2)])
+
+    def test_products_builder_alone(self):
+        """The products CTE: every variant a vendor (or one of its contacts) supplies in the company, once."""
+        forecast = self._publish(self.vendor_a)
+        self.env.cr.execute(SQL("WITH products AS (%s) SELECT product_id FROM products ORDER BY product_id",
+                                forecast._forecast_sql_products()))
+        self.assertEqual([row[0] for row in self.env.cr.fetchall()],
+                         sorted((self.product_bolt | self.product_nut).ids))
+        self.env.cr.execute(SQL("WITH weeks AS (%s) SELECT COUNT(*), MIN(week), MAX(week) FROM weeks",
+                                forecast._forecast_sql_weeks()))
+        self.assertEqual(self.env.cr.fetchone(), (12, 0, 11))
+
+    def test_vendor_commits_through_the_model(self):
+        """The portal's write: the vendor's portal users only, all or nothing, on the published version."""
+        forecast = self._publish(self.vendor_a)
+        first, second = forecast.line_ids[:2]
+        forecast.with_user(self.portal_a)._crm_supplier_commit({first: 5, second: 7}, self.contact_a)
+        self.assertEqual((first.qty_committed, second.qty_committed), (5, 7))
+        self.assertTrue(first.date_committed)
+        self.assertIn("committed 2 week(s)", forecast.message_ids[0].body)
+        for user in (self.portal_b, self.buyer):
+            with self.subTest(user=user.login), self.assertRaisesRegex(AccessError, "portal users"):
+                forecast.with_user(user).sudo()._crm_supplier_commit({first: 1}, user.partner_id)
+        with self.assertRaises(SupplierAnswerError) as refused:
+            forecast.with_user(self.portal_a).sudo()._crm_supplier_commit({first: 6, second: 1e9}, self.contact_a)
+        self.assertEqual(refused.exception.records, second)
+        foreign = self._publish(self.vendor_b).line_ids[:1]
+        with self.assertRaisesRegex(ValidationError, "not in this forecast"):
+            forecast.with_env(self.env)._crm_supplier_commit({foreign: 1}, self.contact_a)  # as the superuser
+        self.assertEqual((first.qty_committed, second.qty_committed, foreign.qty_committed), (5, 7, 0))
+        self._publish(self.vendor_a)
+        with self.assertRaisesRegex(UserError, "superseded"):
+            forecast.with_user(self.portal_a)._crm_supplier_commit({first: 1}, self.contact_a)
+        self.assertEqual(first.qty_committed, 5)
