@@ -1,6 +1,6 @@
 {
     "name": "CRM Analytics",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/CRM",
     "summary": "Customer data repository and analytics: RFM, cohorts, CLV (BG/NBD + Gamma-Gamma), "
     "acquisition cost, campaign ROI, forecasting",
