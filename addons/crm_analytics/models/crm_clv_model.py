@@ -17,11 +17,6 @@ def _issues(model):
     return fields.Char(string=f"{model} Issues", readonly=True, help="Why the fit is not identified (codes).")
 
 
-def _standard_error(parameter):
-    """Standard error of a fitted parameter, from the Hessian of the log-likelihood."""
-    return fields.Float(string=f"{parameter} Std. Error", readonly=True)
-
-
 class CrmClvModel(models.Model):
     """One fit of the CLV models per full refresh, kept so that parameters, sample and back-test can be
     compared over time; the latest fit of a company scores its customers between full refreshes."""
@@ -90,13 +85,13 @@ class CrmClvModel(models.Model):
     gg_cov = fields.Json(string="Spend Covariance", readonly=True,
                          help="Covariance of log(p, q - 1, v), or the variance of the base mean for the shrinkage.")
     # standard errors of the parameters (the shrinkage has none but its base mean's, gg_mean_se)
-    r_se = _standard_error("r")
-    alpha_se = _standard_error("alpha")
-    a_se = _standard_error("a")
-    b_se = _standard_error("b")
-    p_se = _standard_error("p")
-    q_se = _standard_error("q")
-    v_se = _standard_error("v")
+    r_se = fields.Float(string="r Std. Error", readonly=True)
+    alpha_se = fields.Float(string="alpha Std. Error", readonly=True)
+    a_se = fields.Float(string="a Std. Error", readonly=True)
+    b_se = fields.Float(string="b Std. Error", readonly=True)
+    p_se = fields.Float(string="p Std. Error", readonly=True)
+    q_se = fields.Float(string="q Std. Error", readonly=True)
+    v_se = fields.Float(string="v Std. Error", readonly=True)
     gg_mean = fields.Monetary(
         string="Mean Spend per Purchase", compute="_compute_gg_mean",
         help="What a customer without repeat purchases is expected to spend per purchase: p v / (q - 1).")

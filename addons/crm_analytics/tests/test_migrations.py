@@ -1,5 +1,6 @@
-import importlib.util
+import runpy
 from pathlib import Path
+from types import SimpleNamespace
 
 from odoo.tests import TransactionCase, tagged
 
@@ -9,11 +10,8 @@ MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def _load(version, name):
-    spec = importlib.util.spec_from_file_location(f"crm_analytics_migration_{name}",
-                                                  MIGRATIONS / version / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The migration script ``name`` of ``version``, its globals as attributes."""
+    return SimpleNamespace(**runpy.run_path(str(MIGRATIONS / version / f"{name}.py")))
 
 
 @tagged("post_install", "-at_install")
