@@ -13,6 +13,8 @@ import numpy as np
 from generator import generate
 
 from odoo.addons.crm_analytics.lib import clv, summary
+from odoo.addons.crm_analytics.lib.bgnbd import fit_bgnbd
+from odoo.addons.crm_analytics.lib.gamma_gamma import fit_gamma_gamma
 from odoo.tools import SQL
 
 SIZES = [(10_000, 100_000), (100_000, 1_000_000)]
@@ -138,7 +140,7 @@ def cleanup():
 cdnow = np.genfromtxt(Path(clv.__file__).parent.parent / "tests" / "data" / "cdnow_summary.csv", delimiter=",",
                       skip_header=1)
 cx, ctx, cT, cm = (cdnow[:, i].copy() for i in range(4))
-t_cdnow, _ = timed(lambda: (clv.fit_bgnbd(cx, ctx, cT), clv.fit_gamma_gamma(cx, cm)))
+t_cdnow, _ = timed(lambda: (fit_bgnbd(cx, ctx, cT), fit_gamma_gamma(cx, cm)))
 print(f"== CLV fit on CDNOW ({len(cx)} customers): {t_cdnow:.3f} s ==")
 compare_lifetimes("CDNOW", cx, ctx, cT, cm, t_cdnow)
 
@@ -177,7 +179,7 @@ for customers, lines in SIZES:
     cs = summary.customer_summary(occasions["partner"], occasions["day"], occasions["revenue"], occasions["margin"],
                                   occasions["buy"] > 0, end_day, settings["unit_days"])
     x, t_x, T, m = (cs[c].to_numpy(float) for c in ("frequency", "recency", "T", "monetary"))
-    t_fit, (bgnbd, gg) = timed(lambda: (clv.fit_bgnbd(x, t_x, T), clv.fit_gamma_gamma(x, m)))  # noqa: B023
+    t_fit, (bgnbd, gg) = timed(lambda: (fit_bgnbd(x, t_x, T), fit_gamma_gamma(x, m)))  # noqa: B023
     print(f"  CLV fit alone (BG/NBD + Gamma-Gamma, {len(x)} customers, with standard errors and identification "
           f"checks): {t_fit:.2f} s (r={bgnbd.r:.3f} alpha={bgnbd.alpha:.3f} a={bgnbd.a:.3f} b={bgnbd.b:.3f}; "
           f"p={gg.p:.3f} q={gg.q:.3f} v={gg.v:.3f}; identified {bgnbd.identified}/{gg.identified}; "

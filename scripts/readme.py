@@ -11,8 +11,8 @@ fragment starts a further section, ``## Heading`` a subsection. The Credits come
 (author, license), then CONTRIBUTORS.md and CREDITS.md.
 
 The Markdown is the little the READMEs need, turned into reStructuredText line by line: headings,
-paragraphs, ``*`` and ``-`` lists, numbered lists, ``code`` and fenced blocks (a paragraph that ends with
-a colon introduces the block, as ``::`` does in reStructuredText).
+paragraphs, ``*`` and ``-`` lists, numbered lists, ``code``, fenced blocks (a paragraph that ends with
+a colon introduces the block, as ``::`` does in reStructuredText) and pipe tables (a simple table).
 """
 import ast
 import re
@@ -40,6 +40,7 @@ HEADING = re.compile(r"^(#{1,3}) (.+)$")
 NUMBERED = re.compile(r"^(\s*)\d+\. ")
 CODE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
 FENCE = "```"
+TABLE_RULE = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")
 LITERAL_INDENT = "  "
 
 
@@ -61,10 +62,35 @@ def literal_marker(lines):
     return ["", "::", ""]
 
 
+def cells(line):
+    return [inline(cell.strip()) for cell in line.strip().strip("|").split("|")]
+
+
+def table(rows):
+    """A simple reStructuredText table of Markdown table rows (a header, its rule, the body)."""
+    header, body = cells(rows[0]), [cells(row) for row in rows[2:]]
+    widths = [max(len(row[column]) for row in [header, *body]) for column in range(len(header))]
+    rule = "  ".join("=" * width for width in widths)
+
+    def line(row):
+        return "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+
+    return ["", rule, line(header), rule, *map(line, body), rule, ""]
+
+
 def convert(markdown, shift=0):
     """reStructuredText lines of a Markdown fragment; ``shift`` lowers every heading by that many levels."""
-    lines, literal = [], False
-    for line in markdown.splitlines():
+    lines, literal, rows = [], False, []
+    source = markdown.splitlines()
+    for index, line in enumerate(source):
+        if line.startswith("|") and not literal:
+            rows.append(line)
+            if index + 1 == len(source) or not source[index + 1].startswith("|"):
+                if len(rows) < 2 or not TABLE_RULE.match(rows[1].strip()):
+                    sys.exit(f"not a Markdown table: {rows[0]}")
+                lines += table(rows)
+                rows = []
+            continue
         if line.strip() == FENCE:
             if not literal:
                 lines += literal_marker(lines)

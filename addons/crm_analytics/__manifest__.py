@@ -1,6 +1,6 @@
 {
     "name": "CRM Analytics",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/CRM",
     "summary": "Customer data repository and analytics: RFM, cohorts, CLV (BG/NBD + Gamma-Gamma), "
     "acquisition cost, campaign ROI, forecasting",
@@ -17,7 +17,10 @@
         "views/crm_analytics_export_views.xml",
         "views/crm_customer_metrics_views.xml",
         "views/crm_clv_model_views.xml",
-        "views/crm_analysis_views.xml",
+        "views/crm_cohort_retention_views.xml",
+        "views/crm_revenue_forecast_views.xml",
+        "views/crm_marketing_spend_views.xml",
+        "views/crm_campaign_roi_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/crm_analytics_dashboard_views.xml",

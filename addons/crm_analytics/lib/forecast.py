@@ -122,7 +122,7 @@ def backtest(history, window=3, seasonal=True, min_history=None):
 
 
 def probability_of_purchase(bgnbd, t, frequency, recency, T):
-    """P(at least one purchase in (T, T + t] | history) under a fitted BG/NBD (``lib.clv.BGNBDFit``).
+    """P(at least one purchase in (T, T + t] | history) under a fitted BG/NBD (``lib.bgnbd.BGNBDFit``).
 
     A customer can only drop out right after a purchase, so buying nothing in the window means staying alive
     and drawing no Poisson event: with lambda ~ Gamma(r + x, alpha + T) a posteriori, that has probability

@@ -3,7 +3,7 @@
 An occasion is one customer's activity on one day (the sum of that day's documents). A day counts as a
 purchase when it holds a sale (a day with only credit notes changes revenue and margin, not the count), so
 frequency counts REPEAT purchase days, recency is the age at the last purchase and T the age at the end of the
-observation, all in the chosen time unit, as BG/NBD expects (see ``lib.clv``).
+observation, all in the chosen time unit, as BG/NBD expects (see ``lib.arrays``).
 """
 
 import numpy as np

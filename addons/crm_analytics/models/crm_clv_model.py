@@ -3,11 +3,18 @@ import numpy as np
 from odoo import api, fields, models
 
 from ..lib import clv, clv_basis
+from ..lib.bgnbd import BGNBDFit
+from ..lib.gamma_gamma import GammaGammaFit
 
 GRADES = [("A", "A - clearly beats the naive forecast"), ("B", "B - no worse than naive"),
           ("C", "C - worse than naive")]
 BASES = [(clv_basis.MODEL, "Model (BG/NBD x Gamma-Gamma)"), (clv_basis.HISTORICAL, "Historical (not a model output)")]
 SPEND_METHODS = [("gamma_gamma", "Gamma-Gamma"), ("shrinkage", "Empirical-Bayes shrinkage")]
+
+
+def _issues(model):
+    """Codes of why the fit of ``model`` is not identified (``lib.mle.issues``), comma-separated."""
+    return fields.Char(string=f"{model} Issues", readonly=True, help="Why the fit is not identified (codes).")
 
 
 class CrmClvModel(models.Model):
@@ -61,26 +68,27 @@ class CrmClvModel(models.Model):
     forecast_wape = fields.Float(string="Run-rate Error (WAPE)", readonly=True, digits=(16, 4))
     forecast_naive_wape = fields.Float(string="Naive Error (WAPE)", readonly=True, digits=(16, 4))
     forecast_grade = fields.Selection(GRADES, string="Run-rate Grade", readonly=True)
-    # Identification (lib.clv): whether the data pin each model down, how well (standard errors from the Hessian of
+    # Identification (lib.mle): whether the data pin each model down, how well (standard errors from the Hessian of
     # the log-likelihood) and, when not, why and what was used instead.
     bgnbd_identified = fields.Boolean(string="BG/NBD Identified", readonly=True, default=True)
     bgnbd_regularised = fields.Boolean(
         string="BG/NBD Regularised", readonly=True,
         help="The data did not identify the BG/NBD model: its parameters come from a refit with a weak prior.")
-    bgnbd_issues = fields.Char(string="BG/NBD Issues", readonly=True, help="Why the fit is not identified (codes).")
+    bgnbd_issues = _issues("BG/NBD")
     bgnbd_cov = fields.Json(string="BG/NBD Covariance", readonly=True,
                             help="Covariance of log(r, alpha, a, b); scores the intervals of later refreshes.")
-    r_se = fields.Float(string="r Std. Error", readonly=True)
-    alpha_se = fields.Float(string="alpha Std. Error", readonly=True)
-    a_se = fields.Float(string="a Std. Error", readonly=True)
-    b_se = fields.Float(string="b Std. Error", readonly=True)
     gg_identified = fields.Boolean(string="Gamma-Gamma Identified", readonly=True, default=True)
     gg_method = fields.Selection(
         SPEND_METHODS, string="Spend Model", readonly=True, default="gamma_gamma",
         help="Empirical-Bayes shrinkage replaces the Gamma-Gamma fit when the data do not identify it.")
-    gg_issues = fields.Char(string="Gamma-Gamma Issues", readonly=True, help="Why the fit is not identified (codes).")
+    gg_issues = _issues("Gamma-Gamma")
     gg_cov = fields.Json(string="Spend Covariance", readonly=True,
                          help="Covariance of log(p, q - 1, v), or the variance of the base mean for the shrinkage.")
+    # standard errors of the parameters (the shrinkage has none but its base mean's, gg_mean_se)
+    r_se = fields.Float(string="r Std. Error", readonly=True)
+    alpha_se = fields.Float(string="alpha Std. Error", readonly=True)
+    a_se = fields.Float(string="a Std. Error", readonly=True)
+    b_se = fields.Float(string="b Std. Error", readonly=True)
     p_se = fields.Float(string="p Std. Error", readonly=True)
     q_se = fields.Float(string="q Std. Error", readonly=True)
     v_se = fields.Float(string="v Std. Error", readonly=True)
@@ -213,7 +221,7 @@ class CrmClvModel(models.Model):
 
     def _bgnbd(self):
         self.ensure_one()
-        return clv.BGNBDFit(r=self.r, alpha=self.alpha, a=self.a, b=self.b,
+        return BGNBDFit(r=self.r, alpha=self.alpha, a=self.a, b=self.b,
                             log_likelihood=self.bgnbd_log_likelihood, n_customers=self.n_customers,
                             identified=self.bgnbd_identified, regularised=self.bgnbd_regularised,
                             issues=tuple(filter(None, (self.bgnbd_issues or "").split(","))),
@@ -221,7 +229,7 @@ class CrmClvModel(models.Model):
 
     def _gamma_gamma(self):
         self.ensure_one()
-        return clv.GammaGammaFit(p=self.p, q=self.q, v=self.v, log_likelihood=self.gg_log_likelihood,
+        return GammaGammaFit(p=self.p, q=self.q, v=self.v, log_likelihood=self.gg_log_likelihood,
                                  n_customers=self.gg_customers, identified=self.gg_identified,
                                  method=self.gg_method or "gamma_gamma",
                                  issues=tuple(filter(None, (self.gg_issues or "").split(","))),

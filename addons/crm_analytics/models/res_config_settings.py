@@ -5,56 +5,48 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib import clv_basis, rfm
+from ..const import NIGHTLY_CRON, SETTINGS
+from ..lib import rfm
 
-REFRESH_CRON = "crm_analytics.ir_cron_crm_analytics_refresh"
+
+def _setting(field_type, key, *args, **kwargs):
+    """A setting kept in the system parameter ``crm_analytics.<key>``, with the refresh's default, for the
+    administrators."""
+    return field_type(*args, config_parameter=f"crm_analytics.{key}", default=SETTINGS[key],
+                      groups="base.group_system", **kwargs)
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    crm_analytics_source = fields.Selection(
-        [("invoice", "Posted invoices"), ("order", "Confirmed orders")], string="Analytics source",
-        config_parameter="crm_analytics.source", default="invoice",
-        help="Documents the customer metrics are computed from.", groups="base.group_system")
-    crm_analytics_time_unit = fields.Selection(
-        [("day", "Day"), ("week", "Week"), ("month", "Month")], string="Model time unit",
-        config_parameter="crm_analytics.time_unit", default="week",
-        help="Unit of recency and customer age in the BG/NBD model.", groups="base.group_system")
-    crm_analytics_horizon_months = fields.Integer(
-        string="CLV horizon (months)", config_parameter="crm_analytics.horizon_months", default=12,
-        groups="base.group_system")
-    crm_analytics_discount_rate = fields.Float(
-        string="Annual discount rate (%)", config_parameter="crm_analytics.discount_rate", default=10.0,
-        groups="base.group_system")
-    crm_analytics_buy_days = fields.Integer(
-        string="Likelihood to buy within (days)", config_parameter="crm_analytics.buy_days", default=30,
-        groups="base.group_system")
-    crm_analytics_clv_min_repeat = fields.Integer(
-        string="Minimum repeat customers for the model CLV", config_parameter="crm_analytics.clv_min_repeat",
-        default=clv_basis.MIN_REPEAT,
+    crm_analytics_source = _setting(
+        fields.Selection, "source", [("invoice", "Posted invoices"), ("order", "Confirmed orders")],
+        string="Analytics source", help="Documents the customer metrics are computed from.")
+    crm_analytics_time_unit = _setting(
+        fields.Selection, "time_unit", [("day", "Day"), ("week", "Week"), ("month", "Month")],
+        string="Model time unit", help="Unit of recency and customer age in the BG/NBD model.")
+    crm_analytics_horizon_months = _setting(fields.Integer, "horizon_months", string="CLV horizon (months)")
+    crm_analytics_discount_rate = _setting(fields.Float, "discount_rate", string="Annual discount rate (%)")
+    crm_analytics_buy_days = _setting(fields.Integer, "buy_days", string="Likelihood to buy within (days)")
+    crm_analytics_clv_min_repeat = _setting(
+        fields.Integer, "clv_min_repeat", string="Minimum repeat customers for the model CLV",
         help="Below this number of repeat customers (or when the fit's back-test grade is C) the CLV shown is the "
-             "historical one, labelled as such, not the BG/NBD x Gamma-Gamma model's.", groups="base.group_system")
-    crm_analytics_holdout_months = fields.Integer(
-        string="Back-test holdout (months)", config_parameter="crm_analytics.holdout_months", default=6,
-        groups="base.group_system")
-    crm_analytics_channel_dimension = fields.Selection(
+             "historical one, labelled as such, not the BG/NBD x Gamma-Gamma model's.")
+    crm_analytics_holdout_months = _setting(fields.Integer, "holdout_months", string="Back-test holdout (months)")
+    crm_analytics_channel_dimension = _setting(
+        fields.Selection, "channel_dimension",
         [("channel", "Sales channel"), ("source", "UTM source"), ("medium", "UTM medium"), ("team", "Sales team")],
-        string="Acquisition channel", config_parameter="crm_analytics.channel_dimension", default="channel",
+        string="Acquisition channel",
         help="What names the channel a customer was acquired through: the channel of the first document "
              "(CRM > Strategy > Channels; its UTM source when no channel recognises it), its UTM source or medium, "
-             "or its sales team.", groups="base.group_system")
-    crm_analytics_forecast_months = fields.Integer(
-        string="Forecast horizon (months)", config_parameter="crm_analytics.forecast_months", default=6,
-        groups="base.group_system")
-    crm_analytics_backtest_months = fields.Integer(
-        string="Forecast back-test (months)", config_parameter="crm_analytics.backtest_months", default=12,
-        groups="base.group_system")
-    crm_analytics_rfm_bins = fields.Integer(
-        string="RFM bins", config_parameter="crm_analytics.rfm_bins", default=rfm.BINS,
+             "or its sales team.")
+    crm_analytics_forecast_months = _setting(fields.Integer, "forecast_months", string="Forecast horizon (months)")
+    crm_analytics_backtest_months = _setting(fields.Integer, "backtest_months", string="Forecast back-test (months)")
+    crm_analytics_rfm_bins = _setting(
+        fields.Integer, "rfm_bins", string="RFM bins",
         help="Number of quantile bins of each RFM score (3 to 10; 5 gives the usual quintiles). The named RFM "
              "groups are read on a 5 x 5 grid, onto which other bins are rescaled. Changing it makes the next "
-             "refresh a full one.", groups="base.group_system")
+             "refresh a full one.")
     crm_analytics_refresh_active = fields.Boolean(
         string="Scheduled refresh", help="Refresh the customer metrics, cohorts and forecast automatically.",
         groups="base.group_system")
@@ -84,7 +76,7 @@ class ResConfigSettings(models.TransientModel):
     def get_values(self):
         self.check_access("read")
         values = super().get_values()
-        cron = self.env.ref(REFRESH_CRON, raise_if_not_found=False)
+        cron = self.env.ref(NIGHTLY_CRON, raise_if_not_found=False)
         if cron:
             cron = cron.sudo()
             nextcall = pytz.utc.localize(cron.nextcall).astimezone(self._crm_analytics_tz())
@@ -100,7 +92,7 @@ class ResConfigSettings(models.TransientModel):
     def set_values(self):
         self.check_access("write")
         super().set_values()
-        cron = self.env.ref(REFRESH_CRON, raise_if_not_found=False)
+        cron = self.env.ref(NIGHTLY_CRON, raise_if_not_found=False)
         if not cron:
             return
         cron = cron.sudo().with_context(active_test=False)

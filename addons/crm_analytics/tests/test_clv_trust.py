@@ -1,12 +1,11 @@
 import logging
-from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import Command, fields
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
 from ..lib import clv_basis, forecast
+from .common import AnalyticsInvoicingCase
 
 _logger = logging.getLogger(__name__)
 
@@ -31,23 +30,16 @@ LAPSED = ("Lapsed Ready", "Lapsed Tom")
 
 
 @tagged("post_install", "-at_install")
-class TestClvTrust(AccountTestInvoicingCommon):
+class TestClvTrust(AnalyticsInvoicingCase):
     """A demo-like base after a full refresh: no absurd CLV, P(alive) that tells active from lapsed customers, the
     fit's grade and the CLV's basis on the dashboard and in the explanations."""
 
-    @classmethod
-    def get_default_groups(cls):
-        return super().get_default_groups() | cls.env.ref("crm_strategy.group_crm_strategy_manager")
+    SETTINGS = {"source": "invoice", "time_unit": "week", "horizon_months": "12", "discount_rate": "10",
+                "holdout_months": "6", "clv_min_repeat": "30"}
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.company
-        cls.today = fields.Date.context_today(cls.env["res.partner"])
-        ICP = cls.env["ir.config_parameter"]
-        for key, value in {"source": "invoice", "time_unit": "week", "horizon_months": "12", "discount_rate": "10",
-                           "holdout_months": "6", "clv_min_repeat": "30"}.items():
-            ICP.set_param(f"crm_analytics.{key}", value)
         products = {
             kind: cls.env["product.product"].create({
                 "name": f"Desk ({kind})", "type": "consu", "list_price": 1.0, "standard_price": cost})
@@ -58,16 +50,8 @@ class TestClvTrust(AccountTestInvoicingCommon):
             partner = cls.env["res.partner"].create({"name": name, "is_company": True})
             cls.partners[name] = partner
             for days_ago, amount, kind in documents:
-                move = cls.env["account.move"].create({
-                    "move_type": "out_refund" if kind == "out" else "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": cls.today - timedelta(days=days_ago),
-                    "invoice_line_ids": [Command.create({
-                        "product_id": products[kind].id, "quantity": amount, "price_unit": 1.0,
-                        "tax_ids": [Command.clear()]})],
-                })
-                move.action_post()
-        cls.Metrics = cls.env["crm.customer.metrics"]
+                cls._invoice(partner, days_ago, amount, price=1.0, product=products[kind],
+                             move_type="out_refund" if kind == "out" else "out_invoice")
 
     def _refresh(self):
         self.Metrics._refresh(self.company)

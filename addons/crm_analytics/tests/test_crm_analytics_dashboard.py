@@ -9,6 +9,8 @@ from odoo.addons.crm_strategy.tools.xlsx import money_format
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user
 
+from .common import queued_refreshes, without_commit
+
 
 class AnalyticsViewsCase(TransactionCase):
     """Three customers' metrics written directly: the dashboard and the exports read stored figures only."""
@@ -192,16 +194,17 @@ class TestCrmAnalyticsBackgroundRefresh(AnalyticsViewsCase):
             allowed_company_ids=[self.company.id])
         action = Metrics.action_refresh()
         self.assertEqual(action["tag"], "display_notification")
-        self.assertEqual(Metrics._refresh_requests(), {str(self.company.id): True})
+        self.assertEqual(queued_refreshes(self.env), {self.company.id: True})
         self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1, "the job is woken up")
         status = self.env["crm.analytics.dashboard"].with_user(self.manager).get_dashboard_data()["refresh"]
         self.assertTrue(status["pending"])
         fits = self.env["crm.clv.model"].search_count([("company_id", "=", self.company.id)])
-        self.env["crm.customer.metrics"]._cron_refresh_requested(commit=False)
-        self.assertEqual(Metrics._refresh_requests(), {})
+        with without_commit(self.env):
+            self.env["crm.customer.metrics"]._cron_refresh_requested()
+        self.assertEqual(queued_refreshes(self.env), {})
         self.assertEqual(self.env["crm.clv.model"].search_count([("company_id", "=", self.company.id)]), fits + 1,
                          "a full refresh ran for the company")
         # an incremental request does not downgrade a pending full one
         Metrics.action_refresh()
         Metrics.action_refresh_incremental()
-        self.assertEqual(Metrics._refresh_requests(), {str(self.company.id): True})
+        self.assertEqual(queued_refreshes(self.env), {self.company.id: True})

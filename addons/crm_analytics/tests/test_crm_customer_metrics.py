@@ -1,14 +1,14 @@
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import Command, fields
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
-from ..models.crm_customer_metrics import LOCK_NAMESPACE, CrmCustomerMetrics
+from ..const import LOCK_NAMESPACE
+from .common import HandCheckedCase, without_commit
 
 COMPARED = [
     "partner_id", "first_purchase_date", "last_purchase_date", "purchase_count", "revenue_total", "margin_total",
@@ -20,68 +20,8 @@ COMPARED = [
 
 
 @tagged("post_install", "-at_install")
-class TestCustomerMetrics(AccountTestInvoicingCommon):
+class TestCustomerMetrics(HandCheckedCase):
     """A hand-checked scenario in a fresh company of its own (the test database has demo data)."""
-
-    @classmethod
-    def get_default_groups(cls):
-        return super().get_default_groups() | cls.env.ref("sales_team.group_sale_manager") | cls.env.ref(
-            "crm_strategy.group_crm_strategy_manager")
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company = cls.env.company
-        cls.today = fields.Date.context_today(cls.env["res.partner"])
-        ICP = cls.env["ir.config_parameter"]
-        for key, value in {"source": "invoice", "time_unit": "day", "horizon_months": "12", "discount_rate": "0",
-                           "buy_days": "30", "holdout_months": "1", "channel_dimension": "source",
-                           "forecast_months": "6", "backtest_months": "12", "clv_min_repeat": "1"}.items():
-            ICP.set_param(f"crm_analytics.{key}", value)
-        company_vals = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
-        cls.manager = new_test_user(
-            cls.env, "cra_manager", groups="crm_strategy.group_crm_strategy_manager", **company_vals)
-        cls.strategy_user = new_test_user(
-            cls.env, "cra_user", groups="crm_strategy.group_crm_strategy_user", **company_vals)
-        cls.product = cls.env["product.product"].create({
-            "name": "Chair", "type": "consu", "list_price": 100.0, "standard_price": 60.0,
-        })
-        cls.alice = cls.env["res.partner"].create({"name": "Alice Corp", "is_company": True})
-        cls.alice_contact = cls.env["res.partner"].create({"name": "Alice Buyer", "parent_id": cls.alice.id})
-        cls.bob = cls.env["res.partner"].create({"name": "Bob Ltd", "is_company": True})
-        cls.nobody = cls.env["res.partner"].create({"name": "Never Bought", "is_company": True})
-        cls.campaign = cls.env["utm.campaign"].create({"name": "Spring launch"})
-        cls.source = cls.env["utm.source"].create({"name": "Trade fair"})
-        # Alice: 1 chair 100 days ago (through the campaign), 2 chairs 50 days ago (ordered by her contact),
-        # 1 chair 10 days ago. Bob: 2 chairs 30 days ago, one of them credited 20 days ago.
-        first = cls._invoice(cls.alice, 100, 1)
-        first.write({"campaign_id": cls.campaign.id, "source_id": cls.source.id})
-        cls._invoice(cls.alice_contact, 50, 2)
-        cls._invoice(cls.alice, 10, 1)
-        cls._invoice(cls.bob, 30, 2)
-        cls._invoice(cls.bob, 20, 1, move_type="out_refund")
-        cls.env["crm.marketing.spend"].create({
-            "name": "Fair stand", "campaign_id": cls.campaign.id, "amount": 300.0, "company_id": cls.company.id,
-        })
-        cls.Metrics = cls.env["crm.customer.metrics"]
-
-    @classmethod
-    def _invoice(cls, partner, days_ago, quantity, price=100.0, move_type="out_invoice"):
-        move = cls.env["account.move"].create({
-            "move_type": move_type,
-            "partner_id": partner.id,
-            "invoice_date": cls.today - timedelta(days=days_ago),
-            "invoice_line_ids": [Command.create({
-                "product_id": cls.product.id, "quantity": quantity, "price_unit": price,
-                "tax_ids": [Command.clear()],
-            })],
-        })
-        move.action_post()
-        return move
-
-    def _rows(self):
-        rows = self.Metrics.search([("company_id", "=", self.company.id)])
-        return {row.partner_id: row for row in rows}
 
     def _snapshot(self):
         self.env.invalidate_all()
@@ -294,7 +234,7 @@ class TestCustomerMetrics(AccountTestInvoicingCommon):
             raise RuntimeError("killed")
 
         # Killed after the rows were swapped in, before the end of the refresh.
-        with patch.object(CrmCustomerMetrics, "_update_acquisition_cost", crash), \
+        with patch.object(type(self.Metrics), "_update_acquisition_cost", crash), \
                 self.assertRaisesRegex(RuntimeError, "killed"):
             self.Metrics._refresh(self.company)
         self.assertEqual(self._snapshot(), before)
@@ -305,10 +245,12 @@ class TestCustomerMetrics(AccountTestInvoicingCommon):
         self.assertTrue(self.Metrics.search([("partner_id", "=", self.nobody.id)]))
 
     def test_cron(self):
-        self.Metrics._cron_refresh(commit=False)
+        with without_commit(self.env):
+            self.Metrics._cron_refresh()
         self.assertTrue(self._rows())
         fits = self.env["crm.clv.model"].search_count([])
-        self.Metrics._cron_refresh(commit=False)
+        with without_commit(self.env):
+            self.Metrics._cron_refresh()
         self.assertEqual(self.env["crm.clv.model"].search_count([]), fits, "companies done today are skipped")
         cron = self.env.ref("crm_analytics.ir_cron_crm_analytics_refresh")
         self.assertEqual(cron.code.strip(), "model._cron_refresh()")
@@ -316,7 +258,7 @@ class TestCustomerMetrics(AccountTestInvoicingCommon):
     def test_reads_through_replica_cursor(self):
         """With a replica configured, the full refresh reads on a read-only cursor and writes on its own."""
         self.env.flush_all()
-        with self.enter_registry_test_mode(), patch.object(CrmCustomerMetrics, "_use_replica", lambda self: True):
+        with self.enter_registry_test_mode(), patch.object(type(self.Metrics), "_use_replica", lambda self: True):
             self.Metrics._refresh(self.company)
         self.assertEqual(len(self._rows()), 2)
 

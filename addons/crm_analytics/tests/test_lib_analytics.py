@@ -4,7 +4,8 @@ import numpy as np
 
 from odoo.tests import BaseCase
 
-from ..lib import clv, cohorts, forecast, rfm, summary
+from ..lib import cohorts, forecast, rfm, summary
+from ..lib.bgnbd import BGNBDFit
 
 
 class TestRfm(BaseCase):
@@ -138,7 +139,7 @@ class TestForecast(BaseCase):
         self.assertEqual(empty["periods"], 0)
 
     def test_probability_of_purchase(self):
-        fit = clv.BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0)
+        fit = BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0)
         p = forecast.probability_of_purchase(fit, [0.0, 1.0, 10.0, 1000.0], 2, 30.43, 38.86)
         self.assertEqual(p[0], 0.0)
         self.assertTrue(np.all(np.diff(p) > 0))
@@ -197,7 +198,7 @@ class TestClvScalarInputs(BaseCase):
     def test_scalar_history_with_quadrature_fallback(self):
         # Extreme parameters (a fit on two customers) send a scalar history down the quadrature fallback, which
         # must accept 0-d inputs like arrays.
-        fit = clv.BGNBDFit(r=4.35e6, alpha=2.83e8, a=7.7e-7, b=2.77e6, log_likelihood=0.0)
+        fit = BGNBDFit(r=4.35e6, alpha=2.83e8, a=7.7e-7, b=2.77e6, log_likelihood=0.0)
         scalar = fit.conditional_expected_purchases(365.25, 2, 90, 100)
         vector = fit.conditional_expected_purchases([365.25], [2], [90], [100])
         self.assertEqual(np.shape(scalar), ())

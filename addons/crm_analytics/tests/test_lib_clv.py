@@ -1,4 +1,4 @@
-"""Tests of the CLV maths in ``crm_analytics.lib.clv``.
+"""Tests of the CLV maths in ``crm_analytics.lib`` (``bgnbd``, ``gamma_gamma``, ``clv``).
 
 The library is plain numpy/scipy, so these cases need no database; they are Odoo test classes only so that
 Odoo's runner picks them up. The reference figures are the published fits on the public CDNOW sample.
@@ -11,6 +11,8 @@ import numpy as np
 from odoo.tests import BaseCase
 
 from ..lib import clv
+from ..lib.bgnbd import BGNBDFit, _expected_given_alive, _expected_given_alive_quad, fit_bgnbd
+from ..lib.gamma_gamma import GammaGammaFit, fit_gamma_gamma
 
 DATA = os.path.join(os.path.dirname(__file__), "data", "cdnow_summary.csv")
 
@@ -28,8 +30,8 @@ class CdnowCase(BaseCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.x, cls.t_x, cls.T, cls.m = _cdnow()
-        cls.bgnbd = clv.fit_bgnbd(cls.x, cls.t_x, cls.T)
-        cls.gg = clv.fit_gamma_gamma(cls.x, cls.m)
+        cls.bgnbd = fit_bgnbd(cls.x, cls.t_x, cls.T)
+        cls.gg = fit_gamma_gamma(cls.x, cls.m)
 
 
 class TestPublishedResults(CdnowCase):
@@ -143,7 +145,7 @@ class TestPredictions(CdnowCase):
 
     def test_units_do_not_matter(self):
         # Weeks to days: alpha scales by 7, the other parameters stay put.
-        days = clv.fit_bgnbd(self.x, self.t_x * 7, self.T * 7)
+        days = fit_bgnbd(self.x, self.t_x * 7, self.T * 7)
         np.testing.assert_allclose(
             [days.r, days.alpha / 7, days.a, days.b],
             [self.bgnbd.r, self.bgnbd.alpha, self.bgnbd.a, self.bgnbd.b],
@@ -161,13 +163,13 @@ class TestNumerics(BaseCase):
             x = np.array([0.0, 1.0, 4.0, 25.0])
             T = 10 ** rng.uniform(0, 3, 4)
             t = 10 ** rng.uniform(-1, 3, 4)
-            closed = clv._expected_given_alive(t, r, alpha, a, b, x, T)
-            direct = clv._expected_given_alive_quad(t, r + x, alpha + T, a, b + x)
+            closed = _expected_given_alive(t, r, alpha, a, b, x, T)
+            direct = _expected_given_alive_quad(t, r + x, alpha + T, a, b + x)
             np.testing.assert_allclose(closed, direct, rtol=1e-6)
 
     def test_scipy_overflow_falls_back(self):
         # x = 1000 repeats over a long horizon: hyp2f1 overflows here, the integral does not.
-        fit = clv.BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0)
+        fit = BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0)
         value = fit.conditional_expected_purchases([52.0, 520.0, 5200.0], 1000, 38.0, 39.0)
         self.assertTrue(np.all(np.isfinite(value)))
         self.assertTrue(np.all(np.diff(value) > 0))
@@ -176,8 +178,8 @@ class TestNumerics(BaseCase):
     def test_a_equal_one(self):
         # The closed form is 0/0 at a = 1; the limit must agree with the integral.
         t, x, T = np.array([10.0, 100.0]), np.array([0.0, 5.0]), np.array([20.0, 30.0])
-        closed = clv._expected_given_alive(t, 0.5, 3.0, 1.0, 2.0, x, T)
-        direct = clv._expected_given_alive_quad(t, 0.5 + x, 3.0 + T, 1.0, 2.0 + x)
+        closed = _expected_given_alive(t, 0.5, 3.0, 1.0, 2.0, x, T)
+        direct = _expected_given_alive_quad(t, 0.5 + x, 3.0 + T, 1.0, 2.0 + x)
         np.testing.assert_allclose(closed, direct, rtol=1e-7)
 
 
@@ -185,8 +187,8 @@ class TestEdgeCases(BaseCase):
     """Degenerate data must give finite answers, never an exception or a NaN."""
 
     def _check(self, x, t_x, T, m):
-        bgnbd = clv.fit_bgnbd(x, t_x, T)
-        gg = clv.fit_gamma_gamma(x, m)
+        bgnbd = fit_bgnbd(x, t_x, T)
+        gg = fit_gamma_gamma(x, m)
         outputs = [
             [bgnbd.r, bgnbd.alpha, bgnbd.a, bgnbd.b, bgnbd.log_likelihood, gg.p, gg.q, gg.v, gg.log_likelihood],
             bgnbd.expected_purchases([0.0, 1.0, 52.0, 1e4]),
@@ -225,8 +227,8 @@ class TestEdgeCases(BaseCase):
 
     def test_penalizer_shrinks(self):
         x, t_x, T, _ = _cdnow()
-        plain = clv.fit_bgnbd(x, t_x, T)
-        shrunk = clv.fit_bgnbd(x, t_x, T, penalizer=0.1)
+        plain = fit_bgnbd(x, t_x, T)
+        shrunk = fit_bgnbd(x, t_x, T, penalizer=0.1)
         size = [np.sum(np.square([f.r, f.alpha, f.a, f.b])) for f in (plain, shrunk)]
         self.assertLess(size[1], size[0])
         self.assertLess(shrunk.log_likelihood, plain.log_likelihood)
@@ -245,29 +247,29 @@ class TestValidation(BaseCase):
             "whole numbers": ([1.5, 1], [1, 1], [2, 2]),
             "numeric": (["a", 1], [1, 1], [2, 2]),
         }
-        fit = clv.BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0)
+        fit = BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0)
         for message, (x, t_x, T) in cases.items():
             with self.subTest(message):
                 with self.assertRaisesRegex(ValueError, message):
-                    clv.fit_bgnbd(x, t_x, T)
+                    fit_bgnbd(x, t_x, T)
                 with self.assertRaisesRegex(ValueError, message):
                     fit.p_alive(x, t_x, T)
                 with self.assertRaisesRegex(ValueError, message):
                     fit.conditional_expected_purchases(10, x, t_x, T)
 
     def test_bad_other_arguments(self):
-        fit = clv.BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0)
-        gg = clv.GammaGammaFit(p=6.25, q=3.74, v=15.44, log_likelihood=0.0)
+        fit = BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0)
+        gg = GammaGammaFit(p=6.25, q=3.74, v=15.44, log_likelihood=0.0)
         with self.assertRaisesRegex(ValueError, "penalizer"):
-            clv.fit_bgnbd([1], [1], [2], penalizer=-1)
+            fit_bgnbd([1], [1], [2], penalizer=-1)
         with self.assertRaisesRegex(ValueError, "negative"):
             fit.expected_purchases([-1.0])
         with self.assertRaisesRegex(ValueError, "negative"):
-            clv.fit_gamma_gamma([1, 2], [10.0, -5.0])
+            fit_gamma_gamma([1, 2], [10.0, -5.0])
         with self.assertRaisesRegex(ValueError, "mismatched"):
-            clv.fit_gamma_gamma([1, 2], [10.0, 5.0, 1.0])
+            fit_gamma_gamma([1, 2], [10.0, 5.0, 1.0])
         with self.assertRaisesRegex(ValueError, "empty"):
-            clv.fit_gamma_gamma([], [])
+            fit_gamma_gamma([], [])
         args = (fit, gg, [1, 0], [5.0, 0.0], [10.0, 10.0], [20.0, 0.0])
         with self.assertRaisesRegex(ValueError, "margin_rate"):
             clv.discounted_clv(*args, 1.5, 12, 0.01)

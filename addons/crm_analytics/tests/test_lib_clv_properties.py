@@ -14,6 +14,8 @@ import numpy as np
 from odoo.tests import BaseCase
 
 from ..lib import clv, clv_basis, summary
+from ..lib.bgnbd import _bgnbd_data, _bgnbd_objective, fit_bgnbd
+from ..lib.gamma_gamma import GammaGammaFit, fit_gamma_gamma, spend_shrinkage
 
 END = 20_000  # day number of the end of the observation
 WEEK = 7.0
@@ -67,8 +69,8 @@ class ClvPropertyCase(BaseCase):
     def _check(self, data, label):
         """Fit and score a base; assert every sanity bound. Returns the fits and the scores for more checks."""
         x, t_x, T, m = data["frequency"], data["recency"], data["T"], data["monetary"]
-        bgnbd = clv.fit_bgnbd(x, t_x, T)
-        gg = clv.fit_gamma_gamma(x, m, monetary_var=data["monetary_var"])
+        bgnbd = fit_bgnbd(x, t_x, T)
+        gg = fit_gamma_gamma(x, m, monetary_var=data["monetary_var"])
         alive = bgnbd.p_alive(x, t_x, T)
         purchases = bgnbd.conditional_expected_purchases(HORIZON * MONTH, x, t_x, T)
         value = gg.conditional_expected_value(x, m)
@@ -168,7 +170,7 @@ class TestDemoBase(ClvPropertyCase):
         self.assertFalse(bgnbd.identified)
         self.assertIn("q_near_1", gg.issues)
         self.assertEqual(gg.method, "shrinkage")
-        raw = clv.fit_bgnbd(x, t_x, T, regularise=False)
+        raw = fit_bgnbd(x, t_x, T, regularise=False)
         self.assertLess(raw.a, 1e-3)
         # LightsUp (no repeat purchase) gets the base mean, not 10^11.
         self.assertAlmostEqual(float(gg.conditional_expected_value(0, 0)), float(np.dot(x, m) / x.sum()), places=6)
@@ -190,11 +192,11 @@ class TestFitDiagnostics(BaseCase):
         data = np.genfromtxt(__file__.replace("test_lib_clv_properties.py", "data/cdnow_summary.csv"),
                              delimiter=",", names=True)
         x, t_x, T, m = data["frequency"], data["recency"], data["T"], data["monetary_value"]
-        fit = clv.fit_bgnbd(x, t_x, T)
+        fit = fit_bgnbd(x, t_x, T)
         self.assertTrue(fit.identified)
         self.assertFalse(fit.regularised)
-        self.assertEqual(fit, clv.fit_bgnbd(x, t_x, T, regularise=False))
-        gg = clv.fit_gamma_gamma(x, m)
+        self.assertEqual(fit, fit_bgnbd(x, t_x, T, regularise=False))
+        gg = fit_gamma_gamma(x, m)
         self.assertTrue(gg.identified)
         self.assertEqual(gg.method, "gamma_gamma")
         # Published parameters to three significant figures (FHL 2005; Fader & Hardie 2013).
@@ -207,7 +209,7 @@ class TestFitDiagnostics(BaseCase):
 
         def ll(z):
             r, alpha, a, b = np.exp(z)
-            return clv._bgnbd_objective(np.log([r, alpha / T.mean(), a, b]), clv._bgnbd_data(x, t_x, T),
+            return _bgnbd_objective(np.log([r, alpha / T.mean(), a, b]), _bgnbd_data(x, t_x, T),
                                         T.mean(), 0.0)[2]
 
         hessian = np.empty((4, 4))
@@ -222,7 +224,7 @@ class TestFitDiagnostics(BaseCase):
 
     def test_shrinkage_hand_checked(self):
         # Three repeat buyers: means 10 (x = 1), 20 (x = 2, variance 8), 40 (x = 3, variance 12).
-        fit = clv.spend_shrinkage([1, 2, 3, 0], [10.0, 20.0, 40.0, 0.0], [0.0, 8.0, 12.0, 0.0])
+        fit = spend_shrinkage([1, 2, 3, 0], [10.0, 20.0, 40.0, 0.0], [0.0, 8.0, 12.0, 0.0])
         mean = (10 + 40 + 120) / 6
         sigma2 = (1 * 8 + 2 * 12) / 3
         tau2 = ((10 - mean) ** 2 + 2 * (20 - mean) ** 2 + 3 * (40 - mean) ** 2 - 2 * sigma2) / (6 - 14 / 6)
@@ -234,17 +236,17 @@ class TestFitDiagnostics(BaseCase):
                                     (k * mean + 120) / (k + 3), mean])
         self.assertAlmostEqual(fit.standard_errors["mean"] ** 2, (tau2 * 14 + sigma2 * 6) / 36)
         # One repeat buyer: everybody gets that buyer's mean; nobody: nothing.
-        np.testing.assert_allclose(clv.spend_shrinkage([2, 0], [50.0, 0.0]).conditional_expected_value([2, 0], [50, 0]),
+        np.testing.assert_allclose(spend_shrinkage([2, 0], [50.0, 0.0]).conditional_expected_value([2, 0], [50, 0]),
                                    [50.0, 50.0])
-        self.assertEqual(clv.spend_shrinkage([0, 0], [0.0, 0.0]).population_mean, 0.0)
+        self.assertEqual(spend_shrinkage([0, 0], [0.0, 0.0]).population_mean, 0.0)
 
     def test_interval_narrows_with_data_and_tracks_the_exact_sensitivity(self):
         widths = []
         for n in (300, 10_000):
             data = _inputs(*_base(np.random.default_rng(5), n))
             x, t_x, T, m = data["frequency"], data["recency"], data["T"], data["monetary"]
-            bgnbd = clv.fit_bgnbd(x, t_x, T)
-            gg = clv.fit_gamma_gamma(x, m, monetary_var=data["monetary_var"])
+            bgnbd = fit_bgnbd(x, t_x, T)
+            gg = fit_gamma_gamma(x, m, monetary_var=data["monetary_var"])
             value, low, high = clv.clv_interval(bgnbd, gg, x, t_x, T, m, 0.3, HORIZON, MONTHLY_RATE, MONTH)
             positive = value > 0
             widths.append(np.median(np.log(high[positive] / low[positive])))
@@ -252,15 +254,15 @@ class TestFitDiagnostics(BaseCase):
         # The purchases' sensitivity is taken on the undiscounted horizon: close to the discounted one's.
         data = _inputs(*_base(np.random.default_rng(6), 2000))
         x, t_x, T, m = data["frequency"], data["recency"], data["T"], data["monetary"]
-        bgnbd = clv.fit_bgnbd(x, t_x, T)
+        bgnbd = fit_bgnbd(x, t_x, T)
         approx = clv.log_purchases_variance(bgnbd, HORIZON * MONTH, x, t_x, T)
         step = 1e-4
-        base = clv.discounted_clv(bgnbd, clv.GammaGammaFit(1.0, 2.0, 1.0, 0.0), x, t_x, T, 1.0, 1.0, HORIZON,
+        base = clv.discounted_clv(bgnbd, GammaGammaFit(1.0, 2.0, 1.0, 0.0), x, t_x, T, 1.0, 1.0, HORIZON,
                                   MONTHLY_RATE, MONTH)
         grads = []
         for name in ("r", "alpha", "a", "b"):
             moved = replace(bgnbd, **{name: getattr(bgnbd, name) * np.exp(step)})
-            shifted = clv.discounted_clv(moved, clv.GammaGammaFit(1.0, 2.0, 1.0, 0.0), x, t_x, T, 1.0, 1.0, HORIZON,
+            shifted = clv.discounted_clv(moved, GammaGammaFit(1.0, 2.0, 1.0, 0.0), x, t_x, T, 1.0, 1.0, HORIZON,
                                          MONTHLY_RATE, MONTH)
             grads.append((shifted - base) / base / step)
         grads = np.stack(grads, axis=-1)

@@ -6,6 +6,8 @@ import openpyxl
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import queued_refreshes
+
 
 @tagged("post_install", "-at_install")
 class TestCrmAnalyticsUi(HttpCase):
@@ -65,7 +67,7 @@ class TestCustomerStrategyApp(HttpCase):
 
     def test_manager_opens_the_app(self):
         self.start_tour("/odoo", "crm_strategy_app_manager_tour", login="crm_app_manager")
-        self.assertEqual(self.env["crm.customer.metrics"]._refresh_requests().get(str(self.env.company.id)), True,
+        self.assertEqual(queued_refreshes(self.env).get(self.env.company.id), True,
                          "the manager's Refresh queued a full refresh")
 
     def test_strategy_user_opens_the_app(self):

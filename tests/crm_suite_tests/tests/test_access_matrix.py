@@ -51,6 +51,7 @@ EXPECTED = {
     "crm.pnl.action.rule": row(strategy_user=READ, strategy_manager=FULL),
     # crm_analytics
     "crm.customer.metrics": row(strategy_user=READ, strategy_manager=READ),
+    "crm.customer.metrics.request": row(strategy_manager="rwc-"),
     "crm.clv.model": row(strategy_user=READ, strategy_manager="r--u"),
     "crm.cohort.retention": row(strategy_user=READ, strategy_manager=READ),
     "crm.revenue.forecast": row(strategy_user=READ, strategy_manager=READ),

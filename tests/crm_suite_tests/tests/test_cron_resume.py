@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.addons.crm_analytics.models.crm_customer_metrics import LOCK_NAMESPACE
+from odoo.addons.crm_analytics.const import LOCK_NAMESPACE
 from odoo.addons.crm_strategy.tests.common import CrmStrategyCase
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
@@ -31,12 +31,17 @@ class TestCronResume(TransactionCase):
     def _fits(self, company):
         return self.env["crm.clv.model"].search_count([("company_id", "=", company.id)])
 
+    def _queued(self):
+        """{company id: full refresh?} of the analytics refreshes queued for the background job."""
+        return {request.company_id.id: request.full_refresh
+                for request in self.env["crm.customer.metrics.request"].sudo().search([])}
+
     def test_requested_analytics_refresh_resumes_after_a_crash(self):
         """Regression: the job used to empty the whole queue before working, so a crash lost the rest."""
         Metrics = self.env["crm.customer.metrics"]
         one, two = self.companies
         Metrics.with_context(allowed_company_ids=self.companies.ids).action_refresh()
-        self.assertEqual(set(Metrics._refresh_requests()), {str(one.id), str(two.id)})
+        self.assertEqual(set(self._queued()), {one.id, two.id})
         refresh_company = type(Metrics)._refresh_company
 
         def dies_on_two(model, company, full):
@@ -48,10 +53,10 @@ class TestCronResume(TransactionCase):
             with patch.object(type(Metrics), "_refresh_company", dies_on_two):
                 crash_to_last_commit(self.env, Metrics._cron_refresh_requested, Killed)
             self.assertEqual((self._fits(one), self._fits(two)), (1, 0), "the first company was committed")
-            self.assertEqual(set(Metrics._refresh_requests()), {str(two.id)}, "the second one is still queued")
+            self.assertEqual(set(self._queued()), {two.id}, "the second one is still queued")
             Metrics._cron_refresh_requested()  # the restarted job
         self.assertEqual((self._fits(one), self._fits(two)), (1, 1), "each company refreshed exactly once")
-        self.assertEqual(Metrics._refresh_requests(), {})
+        self.assertEqual(self._queued(), {})
 
     def test_nightly_analytics_refresh_resumes_where_it_stopped(self):
         Metrics = self.env["crm.customer.metrics"]
@@ -76,16 +81,18 @@ class TestCronResume(TransactionCase):
         Metrics.with_context(allowed_company_ids=one.ids).action_refresh()
         with db_connect(self.env.cr.dbname).cursor() as other:
             other.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", LOCK_NAMESPACE, one.id))
-            Metrics._cron_refresh_requested(commit=False)
+            with commit_points(self.env):
+                Metrics._cron_refresh_requested()
             other.rollback()
-        self.assertEqual(Metrics._refresh_requests(), {str(one.id): True}, "not dropped while locked")
+        self.assertEqual(self._queued(), {one.id: True}, "not dropped while locked")
         self.assertEqual(self._fits(one), 0)
         retry = self.env["ir.cron.trigger"].search([
             ("cron_id", "=", self.env.ref("crm_analytics.ir_cron_crm_analytics_refresh_request").id),
             ("call_at", ">", fields.Datetime.now() + timedelta(minutes=4))])
         self.assertTrue(retry, "the job is called again a few minutes later for the locked company")
-        Metrics._cron_refresh_requested(commit=False)
-        self.assertEqual((Metrics._refresh_requests(), self._fits(one)), ({}, 1))
+        with commit_points(self.env):
+            Metrics._cron_refresh_requested()
+        self.assertEqual((self._queued(), self._fits(one)), ({}, 1))
 
 
 class Receiver(BaseHTTPRequestHandler):

@@ -1,0 +1,82 @@
+from contextlib import contextmanager
+
+import pandas as pd
+
+from odoo import models
+from odoo.tools import SQL, config
+
+from ..const import EPOCH
+from ..tools.pgcopy import copy_out
+
+
+class CrmCustomerMetricsRead(models.AbstractModel):
+    """What the refresh of the customer metrics reads: each customer's purchase occasions (on the replica for a
+    full refresh when Odoo has one), the customers whose documents changed since the last refresh, and their
+    customer P&L. Inherited by ``crm.customer.metrics``."""
+
+    _name = "crm.customer.metrics.read"
+    _description = "Customer Metrics: Sales Read"
+
+    def _use_replica(self):
+        """Full refreshes read on the replica when Odoo has one (heavy reads; a little lag does not matter)."""
+        return bool(config.get("db_replica_host"))
+
+    @contextmanager
+    def _read_cursor(self, full):
+        if full and self._use_replica():
+            with self.env.registry.cursor(readonly=True) as ro_cr:
+                yield ro_cr
+        else:
+            self.env.flush_all()
+            yield self.env.cr
+
+    def _occasions_query(self, company, settings, end, partners_sql=None):
+        """Per customer and day: revenue, margin (company currency) and whether a sale happened that day."""
+        facts = self.env["crm.sales.fact"]
+        if settings["source"] == "order":
+            lines = facts._order_lines_sql(company.ids, date_to=end, partners=partners_sql)
+        else:
+            lines = facts._lines_sql(company.ids, date_to=end, partners=partners_sql)
+        return SQL(
+            """
+            SELECT f.partner_id, f.invoice_date - %(epoch)s::date, SUM(f.revenue), SUM(f.margin),
+                   MAX(CASE WHEN f.is_refund THEN 0 ELSE 1 END)
+              FROM (%(lines)s) f
+          GROUP BY 1, 2
+            """,
+            epoch=EPOCH, lines=lines,
+        )
+
+    def _changed_partners_sql(self, company, settings, since):
+        """Customers whose source documents were written since the last refresh."""
+        if settings["source"] == "order":
+            return SQL(
+                """SELECT rp.commercial_partner_id FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
+                    WHERE so.company_id = %s AND so.write_date >= %s""", company.id, since)
+        return SQL(
+            """SELECT commercial_partner_id FROM account_move
+                WHERE company_id = %s AND move_type IN ('out_invoice', 'out_refund') AND write_date >= %s""",
+            company.id, since)
+
+    def _read_occasions(self, company, settings, end, full, partners_sql=None):
+        with self._read_cursor(full) as cr:
+            return copy_out(
+                cr, self._occasions_query(company, settings, end, partners_sql),
+                ["partner", "day", "revenue", "margin", "buy"],
+                dtypes={"partner": "int64", "day": "int64", "revenue": "float64", "margin": "float64",
+                        "buy": "int8"},
+            )
+
+    def _read_pnl(self, company, partner_ids):
+        """Net revenue and contribution (net revenue less product, channel and cost-to-serve costs) of each
+        customer's P&L, the suite's one definition of profit, aligned on ``partner_ids``: NaN without P&L rows."""
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT partner_id, SUM(net_revenue)::float8,
+                   SUM(net_revenue - product_cost - channel_cost - cost_to_serve)::float8
+              FROM crm_customer_pnl
+             WHERE company_id = %s AND partner_id = ANY(%s)
+          GROUP BY partner_id
+            """, company.id, partner_ids.tolist()))
+        pnl = pd.DataFrame(rows, columns=["partner_id", "net", "contribution"]).set_index("partner_id")
+        return pnl.astype(float).reindex(partner_ids)

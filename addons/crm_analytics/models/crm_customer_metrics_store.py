@@ -1,0 +1,158 @@
+from odoo import models
+from odoo.tools import SQL
+
+from ..const import EPOCH, STAGING_COLUMNS
+from ..tools.pgcopy import copy_in_binary
+
+# Written by the insert but left alone when a refresh updates a row: the key, and the acquisition cost, which
+# ``_update_acquisition_cost`` sets afterwards from the campaigns' spend.
+KEPT_ON_UPDATE = ("partner_id", "company_id", "acquisition_cost")
+
+
+class CrmCustomerMetricsStore(models.AbstractModel):
+    """How the refresh of the customer metrics writes its rows: staged with a binary COPY, then upserted in one
+    statement (and, on a full refresh, the customers no longer present dropped) in the caller's transaction, so
+    readers see the old rows or the new ones, never a mix. Each part of the upsert is a method of its own that
+    returns its SQL. Inherited by ``crm.customer.metrics``."""
+
+    _name = "crm.customer.metrics.store"
+    _description = "Customer Metrics: Store"
+
+    def _swap(self, company, settings, frame, model, full):
+        """Swap the computed rows of ``frame`` in for the company's, with ``model`` as their fit."""
+        cr = self.env.cr
+        self.env.flush_all()
+        self._stage(frame)
+        cr.execute(self._upsert_sql(company, settings, model))
+        if full:
+            cr.execute(SQL(
+                """DELETE FROM crm_customer_metrics m
+                    WHERE m.company_id = %s
+                      AND NOT EXISTS (SELECT 1 FROM crm_analytics_staging s WHERE s.partner_id = m.partner_id)""",
+                company.id))
+        self._update_acquisition_cost(company)
+        cr.execute(SQL("DROP TABLE crm_analytics_staging"))
+        if full:
+            cr.execute(SQL("ANALYZE crm_customer_metrics"))
+
+    def _stage(self, frame):
+        """COPY the computed rows into the temporary table crm_analytics_staging (dropped at commit)."""
+        cr = self.env.cr
+        columns = SQL(", ").join(
+            SQL("%s %s", SQL.identifier(name), SQL(pg_type)) for name, pg_type in STAGING_COLUMNS.items())
+        cr.execute(SQL("DROP TABLE IF EXISTS crm_analytics_staging"))
+        cr.execute(SQL("CREATE TEMP TABLE crm_analytics_staging (%s) ON COMMIT DROP", columns))
+        copy_in_binary(cr, "crm_analytics_staging", frame, STAGING_COLUMNS)
+        cr.execute(SQL("ANALYZE crm_analytics_staging"))
+
+    def _upsert_sql(self, company, settings, model):
+        """Insert the staged rows, or update the company's rows of the same customers."""
+        values = self._metrics_values_sql(company, settings, model)
+        return SQL(
+            """
+            WITH acq AS (%(acquisition)s), seg AS (%(segments)s)
+            INSERT INTO crm_customer_metrics AS m (%(columns)s)
+            SELECT %(values)s
+              FROM crm_analytics_staging s
+         LEFT JOIN acq ON acq.partner_id = s.partner_id
+         LEFT JOIN seg ON seg.partner_id = s.partner_id
+         LEFT JOIN utm_source src ON src.id = acq.source_id
+         LEFT JOIN utm_medium med ON med.id = acq.medium_id
+         LEFT JOIN crm_team team ON team.id = acq.team_id
+         LEFT JOIN crm_channel chn ON chn.id = acq.channel_id
+            ON CONFLICT (partner_id, company_id) DO UPDATE SET %(updates)s
+            """,
+            acquisition=self._acquisition_documents_sql(company, settings),
+            segments=self._primary_segment_sql(company),
+            columns=SQL(", ").join(SQL.identifier(name) for name in values),
+            values=SQL(", ").join(values.values()),
+            updates=SQL(", ").join(SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+                                   for name in values if name not in KEPT_ON_UPDATE),
+        )
+
+    def _metrics_values_sql(self, company, settings, model):
+        """{metrics column: its value} from the staged row ``s``, the customer's first sale ``acq`` (with its UTM
+        source ``src``, medium ``med``, sales team ``team`` and channel ``chn``) and primary segment ``seg``."""
+        first_day = SQL("%s::date + s.first_day", EPOCH)
+        staged = [name for name in STAGING_COLUMNS if name not in ("partner_id", "first_day", "last_day")]
+        return {
+            "partner_id": SQL("s.partner_id"),
+            "company_id": SQL("%s", company.id),
+            "segment_id": SQL("seg.segment_id"),
+            "first_purchase_date": first_day,
+            "last_purchase_date": SQL("%s::date + s.last_day", EPOCH),
+            **{name: SQL("s.%s", SQL.identifier(name)) for name in staged},
+            "acquisition_date": first_day,
+            "cohort_month": SQL("date_trunc('month', %s)::date", first_day),
+            "acquisition_channel": self._acquisition_channel_sql(settings),
+            "acquisition_source_id": SQL("acq.source_id"),
+            "acquisition_medium_id": SQL("acq.medium_id"),
+            "acquisition_campaign_id": SQL("acq.campaign_id"),
+            "acquisition_team_id": SQL("acq.team_id"),
+            "acquisition_cost": SQL("0"),
+            "clv_model_id": SQL("%s", model.id),
+            "refresh_date": SQL("NOW() AT TIME ZONE 'UTC'"),
+        }
+
+    def _primary_segment_sql(self, company):
+        """The primary segment (CRM Strategy) of each customer of the company."""
+        return SQL(
+            """
+            SELECT DISTINCT ON (partner_id) partner_id, segment_id FROM (%s) sm
+             WHERE company_id = %s AND is_primary ORDER BY partner_id, id
+            """, self.env["crm.segment.member"]._current_sql(), company.id)
+
+    def _acquisition_documents_sql(self, company, settings):
+        """First sale document of each staged customer, with its UTM tags and sales team."""
+        if settings["source"] == "order":
+            return SQL(
+                """
+                SELECT DISTINCT ON (rp.commercial_partner_id) rp.commercial_partner_id AS partner_id,
+                       so.source_id, so.medium_id, so.campaign_id, so.team_id, so.channel_id
+                  FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
+                 WHERE so.company_id = %s AND so.state = 'sale'
+                   AND rp.commercial_partner_id IN (SELECT partner_id FROM crm_analytics_staging)
+              ORDER BY rp.commercial_partner_id, so.date_order, so.id
+                """, company.id)
+        return SQL(
+            """
+            SELECT DISTINCT ON (am.commercial_partner_id) am.commercial_partner_id AS partner_id,
+                   am.source_id, am.medium_id, am.campaign_id, am.team_id, am.channel_id
+              FROM account_move am
+             WHERE am.company_id = %s AND am.state = 'posted' AND am.move_type = 'out_invoice'
+               AND am.commercial_partner_id IN (SELECT partner_id FROM crm_analytics_staging)
+          ORDER BY am.commercial_partner_id, am.invoice_date, am.id
+            """, company.id)
+
+    def _acquisition_channel_sql(self, settings):
+        """Label of the acquisition channel from the first document's channel (channel development), UTM source /
+        medium or sales team."""
+        if settings["channel_dimension"] == "channel":
+            # documents that no channel rule recognises fall back on their UTM source
+            return SQL("COALESCE(chn.name ->> %s, chn.name ->> 'en_US', src.name)", self.env.lang or "en_US")
+        if settings["channel_dimension"] == "medium":
+            return SQL("med.name")
+        if settings["channel_dimension"] == "team":
+            return SQL("COALESCE(team.name ->> %s, team.name ->> 'en_US')", self.env.lang or "en_US")
+        return SQL("src.name")
+
+    def _update_acquisition_cost(self, company):
+        """Share each campaign's recorded spend equally among the customers it acquired."""
+        self.env.cr.execute(SQL(
+            """
+            WITH spend AS (
+                SELECT campaign_id, SUM(amount) AS amount FROM crm_marketing_spend
+                 WHERE company_id = %(company)s GROUP BY campaign_id
+            ), acquired AS (
+                SELECT acquisition_campaign_id AS campaign_id, COUNT(*) AS customers FROM crm_customer_metrics
+                 WHERE company_id = %(company)s AND acquisition_campaign_id IS NOT NULL GROUP BY 1
+            ), cost AS (
+                SELECT m.id, COALESCE(spend.amount / NULLIF(acquired.customers, 0), 0) AS cost
+                  FROM crm_customer_metrics m
+                  JOIN acquired ON acquired.campaign_id = m.acquisition_campaign_id
+             LEFT JOIN spend ON spend.campaign_id = m.acquisition_campaign_id
+                 WHERE m.company_id = %(company)s
+            )
+            UPDATE crm_customer_metrics m SET acquisition_cost = cost.cost
+              FROM cost WHERE cost.id = m.id AND m.acquisition_cost IS DISTINCT FROM cost.cost
+            """, company=company.id))

@@ -1,0 +1,73 @@
+from datetime import date, timedelta
+
+import pandas as pd
+
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from ..const import STAGING_COLUMNS
+from .common import HandCheckedCase
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerMetricsStore(HandCheckedCase):
+    """Each part of the refresh's upsert run alone on the hand-checked scenario."""
+
+    def setUp(self):
+        super().setUp()
+        self.settings = self.Metrics._analytics_settings()
+
+    def _stage(self, rows):
+        """Stage {partner: {column: value}} (0 in the other columns), as the refresh does before its swap."""
+        self.env.flush_all()
+        self.Metrics._stage(pd.DataFrame([
+            {**dict.fromkeys(STAGING_COLUMNS, 0), "rfm_segment": "champions", "partner_id": partner.id, **values}
+            for partner, values in rows.items()]))
+
+    def test_acquisition_documents(self):
+        """The first invoice of each staged customer, with its UTM tags; customers not staged are not read."""
+        self._stage({self.alice: {}, self.bob: {}})
+        rows = self.env.execute_query_dict(self.Metrics._acquisition_documents_sql(self.company, self.settings))
+        first = {row["partner_id"]: row for row in rows}
+        self.assertEqual(set(first), {self.alice.id, self.bob.id})
+        self.assertEqual((first[self.alice.id]["campaign_id"], first[self.alice.id]["source_id"]),
+                         (self.campaign.id, self.source.id))
+        self.assertFalse(first[self.bob.id]["campaign_id"])
+
+    def test_primary_segment(self):
+        """The company's current primary memberships only."""
+        Segment = self.env["crm.segment"]
+        best, other = (Segment.create({"name": name, "code": name.upper(), "company_id": self.company.id})
+                       for name in ("Best", "Other"))
+        Member = self.env["crm.segment.member"].sudo()
+        Member.create([
+            {"segment_id": best.id, "partner_id": self.alice.id, "is_primary": True},
+            {"segment_id": other.id, "partner_id": self.alice.id, "is_primary": False},
+            {"segment_id": other.id, "partner_id": self.bob.id, "is_primary": True, "active": False},
+        ])
+        self.env.flush_all()
+        rows = self.env.execute_query(self.Metrics._primary_segment_sql(self.company))
+        self.assertEqual(rows, [(self.alice.id, best.id)])
+
+    def test_upsert_updates_all_but_key_and_cost(self):
+        fit = self.env["crm.clv.model"].sudo().create({"company_id": self.company.id})
+        self._stage({self.alice: {"first_day": 20000, "last_day": 20010, "purchase_count": 2, "clv": 10.0}})
+        self.env.cr.execute(self.Metrics._upsert_sql(self.company, self.settings, fit))
+        row = self.Metrics.search([("partner_id", "=", self.alice.id), ("company_id", "=", self.company.id)])
+        self.assertEqual(row.first_purchase_date, date(1970, 1, 1) + timedelta(days=20000))
+        self.assertEqual(row.last_purchase_date, date(1970, 1, 1) + timedelta(days=20010))
+        self.assertEqual(row.acquisition_date, row.first_purchase_date)
+        self.assertEqual(row.cohort_month, row.first_purchase_date.replace(day=1))
+        self.assertEqual((row.purchase_count, row.clv, row.clv_model_id, row.acquisition_cost), (2, 10.0, fit, 0.0))
+        self.assertEqual((row.acquisition_campaign_id, row.acquisition_channel), (self.campaign, "Trade fair"))
+        self.assertEqual(row.rfm_segment, "champions")
+        self.assertTrue(row.refresh_date)
+        # the acquisition cost is _update_acquisition_cost's: a later upsert leaves it
+        self.env.cr.execute(SQL("UPDATE crm_customer_metrics SET acquisition_cost = 99 WHERE id = %s", row.id))
+        self._stage({self.alice: {"first_day": 20000, "last_day": 20020, "purchase_count": 3, "clv": 12.0}})
+        self.env.cr.execute(self.Metrics._upsert_sql(self.company, self.settings, fit))
+        self.env.invalidate_all()
+        self.assertEqual(self.Metrics.search([("partner_id", "=", self.alice.id),
+                                              ("company_id", "=", self.company.id)]), row, "the same row")
+        self.assertEqual((row.purchase_count, row.clv, row.acquisition_cost), (3, 12.0, 99.0))
+        self.assertEqual(row.last_purchase_date, date(1970, 1, 1) + timedelta(days=20020))
