@@ -52,6 +52,32 @@ class TestDemoCompany(TransactionCase):
         [(losses,)] = self._fetch("SELECT COUNT(*) FROM crm_sales_fact WHERE margin < 0 AND NOT is_refund")
         self.assertGreater(losses, 0, "clearance items sell below cost")
 
+    def test_entries_numbered_in_date_order(self):
+        """The demo numbers its historical entries itself (to load fast): each sequence still has no gap
+        and no repeat, and the next entries Odoo numbers, several at once, continue after it."""
+        rows = self._fetch("""
+            SELECT sequence_prefix, COUNT(*), COUNT(DISTINCT sequence_number), MAX(sequence_number)
+              FROM account_move
+             WHERE state = 'posted' AND company_id = %s AND sequence_prefix ~ '^(INV|RINV|BNK1)/'
+          GROUP BY sequence_prefix""", self.company.id)
+        self.assertGreaterEqual(len(rows), 8, "three years of invoices, credit notes and receipts")
+        for prefix, count, distinct, last in rows:
+            with self.subTest(prefix=prefix):
+                self.assertEqual(distinct, count, "no number twice")
+                self.assertEqual(last, count, "no gap")
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company.id)], limit=1)
+        product = self.env["product.product"].search([("default_code", "=like", "OF-%")], limit=1)
+        customer = self.env["res.partner"].search([("customer_rank", ">", 0)], limit=1)
+        invoices = self.env["account.move"].create([{
+            "move_type": "out_invoice", "partner_id": customer.id, "journal_id": journal.id,
+            "invoice_date": self.today, "invoice_line_ids": [(0, 0, {"product_id": product.id, "price_unit": 10})],
+        } for _i in range(3)])
+        invoices.action_post()
+        prefix = invoices[0].sequence_prefix
+        last = {prefix: last for prefix, _count, _distinct, last in rows}[prefix]
+        self.assertEqual(invoices.mapped("sequence_number"), [last + 1, last + 2, last + 3])
+
     def test_payments_late_and_open(self):
         Move = self.env["account.move"]
         overdue = Move.search_count([("move_type", "=", "out_invoice"), ("state", "=", "posted"),
