@@ -4,9 +4,9 @@ from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-from odoo.tests import new_test_user
+from odoo.addons.crm_strategy.tests.common import posted_invoice, strategy_users
 
 
 def queued_refreshes(env):
@@ -46,17 +46,8 @@ class AnalyticsInvoicingCase(AccountTestInvoicingCommon):
     @classmethod
     def _invoice(cls, partner, days_ago, quantity, price=100.0, move_type="out_invoice", product=None):
         """A posted invoice (or credit note) of ``quantity`` x ``product`` (default: the class's) without tax."""
-        move = cls.env["account.move"].create({
-            "move_type": move_type,
-            "partner_id": partner.id,
-            "invoice_date": cls.today - timedelta(days=days_ago),
-            "invoice_line_ids": [Command.create({
-                "product_id": (product or cls.product).id, "quantity": quantity, "price_unit": price,
-                "tax_ids": [Command.clear()],
-            })],
-        })
-        move.action_post()
-        return move
+        return posted_invoice(cls.env, partner, cls.today - timedelta(days=days_ago), product or cls.product,
+                              quantity, price, move_type=move_type)
 
 
 class HandCheckedCase(AnalyticsInvoicingCase):
@@ -74,11 +65,7 @@ class HandCheckedCase(AnalyticsInvoicingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company_vals = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
-        cls.manager = new_test_user(
-            cls.env, "cra_manager", groups="crm_strategy.group_crm_strategy_manager", **company_vals)
-        cls.strategy_user = new_test_user(
-            cls.env, "cra_user", groups="crm_strategy.group_crm_strategy_user", **company_vals)
+        cls.manager, cls.strategy_user = strategy_users(cls.env, cls.company, "cra")
         cls.product = cls.env["product.product"].create({
             "name": "Chair", "type": "consu", "list_price": 100.0, "standard_price": 60.0,
         })

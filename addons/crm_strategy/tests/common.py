@@ -15,6 +15,25 @@ def values(columns, rows):
                SQL(", ").join(SQL.identifier(column) for column in columns))
 
 
+def strategy_users(env, company, prefix):
+    """A CRM strategy manager and a CRM strategy user of ``company`` (logins ``<prefix>_manager``/``_user``)."""
+    company_vals = {"company_id": company.id, "company_ids": [Command.set(company.ids)]}
+    return tuple(new_test_user(env, f"{prefix}_{role}", groups=f"crm_strategy.group_crm_strategy_{role}",
+                               **company_vals) for role in ("manager", "user"))
+
+
+def posted_invoice(env, partner, invoice_date, product, quantity, price=100.0, discount=0.0,
+                   move_type="out_invoice"):
+    """A posted invoice (or credit note) of one line without tax: the figures a test computes by hand."""
+    move = env["account.move"].create({
+        "move_type": move_type, "partner_id": partner.id, "invoice_date": invoice_date,
+        "invoice_line_ids": [Command.create({"product_id": product.id, "quantity": quantity, "price_unit": price,
+                                             "discount": discount, "tax_ids": [Command.clear()]})],
+    })
+    move.action_post()
+    return move
+
+
 @tagged("post_install", "-at_install")
 class CrmStrategyCase(AccountTestInvoicingCommon):
     """Customers with real posted invoices and confirmed orders in a fresh company of their own,
@@ -30,11 +49,7 @@ class CrmStrategyCase(AccountTestInvoicingCommon):
         super().setUpClass()
         cls.company = cls.env.company
         cls.today = fields.Date.context_today(cls.env["res.partner"])
-        company_vals = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
-        cls.manager = new_test_user(
-            cls.env, "strat_manager", groups="crm_strategy.group_crm_strategy_manager", **company_vals)
-        cls.strategy_user = new_test_user(
-            cls.env, "strat_user", groups="crm_strategy.group_crm_strategy_user", **company_vals)
+        cls.manager, cls.strategy_user = strategy_users(cls.env, cls.company, "strat")
         cls.product = cls.env["product.product"].create({
             "name": "Desk", "type": "consu", "list_price": 100.0, "standard_price": 60.0,
         })
@@ -54,18 +69,8 @@ class CrmStrategyCase(AccountTestInvoicingCommon):
 
     @classmethod
     def _invoice(cls, partner, days_ago, quantity, price=100.0, discount=0.0, move_type="out_invoice", product=None):
-        move = cls.env["account.move"].create({
-            "move_type": move_type,
-            "partner_id": partner.id,
-            "invoice_date": cls.today - timedelta(days=days_ago),
-            "invoice_line_ids": [Command.create({
-                "product_id": (product or cls.product).id, "quantity": quantity, "price_unit": price,
-                "discount": discount,
-                "tax_ids": [Command.clear()],
-            })],
-        })
-        move.action_post()
-        return move
+        return posted_invoice(cls.env, partner, cls.today - timedelta(days=days_ago), product or cls.product,
+                              quantity, price, discount, move_type)
 
     @classmethod
     def _order(cls, partner, days_ago, quantity=1):

@@ -6,7 +6,7 @@ and a file already uploaded for the order is refused."""
 import hashlib
 
 from odoo import http
-from odoo.addons.crm_partner_portal.models import purchase_order as purchase_module
+from odoo.addons.crm_partner_portal.const import MAX_BILLS_PER_ORDER
 from odoo.tests import HttpCase, tagged
 
 from .portal_fixtures import PDF, db_state, post_rules, setup_portal_writers, write_forms
@@ -98,7 +98,7 @@ class TestSupplierPortalWriteRights(HttpCase):
         self.assertEqual(len(self.own["order"].invoice_ids), 1)
 
     def test_bills_capped_and_duplicates_refused(self):
-        order, cap = self.own["order"], purchase_module.MAX_BILLS_PER_ORDER
+        order, cap = self.own["order"], MAX_BILLS_PER_ORDER
         url = f"/my/supplier/orders/{order.id}/bill"
         self.authenticate("iso_own", "iso_own_pw")
         self.assertEqual(self._post(url, {}, {"bill": ("a.pdf", PDF, "application/pdf")}).status_code, 303)
