@@ -153,8 +153,15 @@ class CrmDemoData(models.AbstractModel):
         self._demo_refunds(plan, invoices, products)
         return invoices
 
-    def _demo_order_vals(self, index, sale, partners, products):
+    def _demo_order_sequence(self):
+        """The sale orders' sequence, drawn from directly: no search for it order by order."""
+        return self.env["ir.sequence"].search(
+            [("code", "=", "sale.order"), ("company_id", "in", [self.env.company.id, False])],
+            order="company_id", limit=1)
+
+    def _demo_order_vals(self, index, sale, partners, products, sequence):
         return {
+            "name": sequence._next(sequence_date=sale.day),
             "partner_id": partners[sale.customer].id,
             "date_order": datetime.combine(sale.day, dtime(9 + index % 8, (7 * index) % 60)),
             **self._demo_channel_values(sale.channel, sale.campaign, index),
@@ -167,7 +174,9 @@ class CrmDemoData(models.AbstractModel):
     def _demo_sales_batch(self, batch, partners, products):
         """Historical sales: confirmed orders (no procurement: delivered long ago) and their posted invoices,
         whose lines are written whole (no per-line synchronisation)."""
-        orders = self.env["sale.order"].create([self._demo_order_vals(i, s, partners, products) for i, s in batch])
+        sequence = self._demo_order_sequence()
+        orders = self.env["sale.order"].create(
+            [self._demo_order_vals(i, s, partners, products, sequence) for i, s in batch])
         orders.write({"state": "sale"})
         journal = self.env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", self.env.company.id)], limit=1)
@@ -211,8 +220,9 @@ class CrmDemoData(models.AbstractModel):
         """Recent orders the ordinary way: confirmation, delivery from stock, invoice of what was delivered."""
         if not batch:
             return {}
+        sequence = self._demo_order_sequence()
         orders = self.env["sale.order"].with_context(skip_procurement=False).create(
-            [self._demo_order_vals(i, s, partners, products) for i, s in batch])
+            [self._demo_order_vals(i, s, partners, products, sequence) for i, s in batch])
         orders.with_context(skip_procurement=False).action_confirm()
         for order, (_i, sale) in zip(orders, batch):
             when = datetime.combine(sale.day, dtime(10, 0))
