@@ -4,12 +4,25 @@ source "$(dirname "$0")/common.sh"
 bootstrap
 DB=${CRM_DEMO_DB:-crm_demo}
 PORT=${CRM_HTTP_PORT:-8069}
+# The addons' files the database was installed or last updated with: when they change (a pull, a
+# branch), the suite is updated before serving, so that new models, fields and migrations reach it.
+STAMP=$STATE/$DB.addons-sha
+addons_sha() {
+    (cd "$ROOT" && find addons -type f -not -path '*/__pycache__/*' -not -name '*.pyc' -print0 | sort -z \
+        | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
 if ! db_exists "$DB"; then
     log "Creating database $DB with demo data and the suite (a few minutes the first time)"
     ensure_template
     copy_template "$DB"
     odoo_bin -d "$DB" -i "$SUITE_ADDONS" --stop-after-init --log-level=warn --http-port="$(free_port)" \
         || { drop_db "$DB"; die "Installing the suite in $DB failed"; }
+    addons_sha > "$STAMP"
+elif [[ $(cat "$STAMP" 2>/dev/null) != "$(addons_sha)" ]]; then
+    log "The addons changed since $DB was last updated: updating the suite in it"
+    odoo_bin -d "$DB" -u "$SUITE_ADDONS" --stop-after-init --log-level=warn --http-port="$(free_port)" \
+        || die "Updating the suite in $DB failed: see the messages above"
+    addons_sha > "$STAMP"
 fi
 PIDFILE=$STATE/odoo.pid
 if [[ -f $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
