@@ -19,10 +19,10 @@ FAST = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": Tru
 # Context of the historical journal entries: their lines carry no analytic distribution, so there is no
 # analytic line to synchronise (a quarter of the time of creating them otherwise).
 HISTORY = {"skip_invoice_sync": True, "skip_analytic_sync": True}
-# The tables the install-time refreshes read.
+# The tables the install-time refreshes read (all of this addon's dependencies: purchase may not be installed).
 ANALYZED = ("res_partner", "sale_order", "sale_order_line", "account_move", "account_move_line",
             "account_partial_reconcile", "sale_order_line_invoice_rel", "crm_lead", "mail_activity",
-            "mail_message", "stock_move", "purchase_order", "purchase_order_line")
+            "mail_message", "stock_move")
 TAG_XMLIDS = {"sustainability": "profile_tag_sustainability", "price": "profile_tag_price",
               "design": "profile_tag_design", "remote_work": "profile_tag_remote_work"}
 

@@ -10,11 +10,14 @@ def number_entries(env, vals_list):
     number of its sequence: posting then skips the search for the last number, entry by entry (a tenth of
     the time of posting thousands of entries)."""
     Move = env["account.move"]
-    groups = defaultdict(list)
+    starts, groups = {}, defaultdict(list)
     for vals in vals_list:
-        start = Move.new({"journal_id": vals["journal_id"], "move_type": vals["move_type"],
-                          "date": vals["date"], "company_id": env.company.id})._get_starting_sequence()
-        groups[start].append(vals)
+        # Odoo's own format of a first number (journal code, refund prefix, fiscal year), once per day
+        key = (vals["journal_id"], vals["move_type"], vals["date"])
+        if key not in starts:
+            starts[key] = Move.new({"journal_id": key[0], "move_type": key[1], "date": key[2],
+                                    "company_id": env.company.id})._get_starting_sequence()
+        groups[starts[key]].append(vals)
     for start, group in groups.items():
         digits = re.search(r"\d+$", start).group()
         prefix = start[:-len(digits)]

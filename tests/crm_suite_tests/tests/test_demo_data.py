@@ -52,7 +52,7 @@ class TestDemoCompany(TransactionCase):
         [(losses,)] = self._fetch("SELECT COUNT(*) FROM crm_sales_fact WHERE margin < 0 AND NOT is_refund")
         self.assertGreater(losses, 0, "clearance items sell below cost")
 
-    def test_entries_numbered_in_date_order(self):
+    def test_entries_numbered_without_gap_or_repeat(self):
         """The demo numbers its historical entries itself (to load fast): each sequence still has no gap
         and no repeat, and the next entries Odoo numbers, several at once, continue after it."""
         rows = self._fetch("""
