@@ -7,14 +7,13 @@ class CrmCampaignRoi(models.Model):
     sales fact every figure of the suite reads), against its recorded spend. A view, so it is always current."""
 
     _name = "crm.campaign.roi"
+    _inherit = "crm.report.view"
     _description = "Campaign ROI"
     _auto = False
     _order = "roi desc, id"
     _rec_name = "campaign_id"
 
     campaign_id = fields.Many2one("utm.campaign", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     order_count = fields.Integer(string="Orders", readonly=True)
     customer_count = fields.Integer(string="Customers", readonly=True)
     revenue = fields.Monetary(readonly=True)
@@ -24,8 +23,7 @@ class CrmCampaignRoi(models.Model):
     roi = fields.Float(string="ROI (%)", readonly=True, aggregator=False, digits=(16, 1),
                        help="(Margin - cost) / cost; empty without recorded cost.")
 
-    @property
-    def _table_query(self):
+    def _view_sql(self):
         return SQL(
             """
             WITH lines AS (

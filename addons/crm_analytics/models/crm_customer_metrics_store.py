@@ -56,13 +56,9 @@ class CrmCustomerMetricsStore(models.AbstractModel):
               FROM crm_analytics_staging s
          LEFT JOIN acq ON acq.partner_id = s.partner_id
          LEFT JOIN seg ON seg.partner_id = s.partner_id
-         LEFT JOIN utm_source src ON src.id = acq.source_id
-         LEFT JOIN utm_medium med ON med.id = acq.medium_id
-         LEFT JOIN crm_team team ON team.id = acq.team_id
-         LEFT JOIN crm_channel chn ON chn.id = acq.channel_id
             ON CONFLICT (partner_id, company_id) DO UPDATE SET %(updates)s
             """,
-            acquisition=self._acquisition_documents_sql(company, settings),
+            acquisition=self._acquisition_sql(company, settings),
             segments=self._primary_segment_sql(company),
             columns=SQL(", ").join(SQL.identifier(name) for name in values),
             values=SQL(", ").join(values.values()),
@@ -71,8 +67,8 @@ class CrmCustomerMetricsStore(models.AbstractModel):
         )
 
     def _metrics_values_sql(self, company, settings, model):
-        """{metrics column: its value} from the staged row ``s``, the customer's first sale ``acq`` (with its UTM
-        source ``src``, medium ``med``, sales team ``team`` and channel ``chn``) and primary segment ``seg``."""
+        """{metrics column: its value} from the staged row ``s``, the customer's first sale ``acq`` (with the label
+        of its acquisition channel) and primary segment ``seg``."""
         first_day = SQL("%s::date + s.first_day", EPOCH)
         staged = [name for name in STAGING_COLUMNS if name not in ("partner_id", "first_day", "last_day")]
         return {
@@ -84,7 +80,7 @@ class CrmCustomerMetricsStore(models.AbstractModel):
             **{name: SQL("s.%s", SQL.identifier(name)) for name in staged},
             "acquisition_date": first_day,
             "cohort_month": SQL("date_trunc('month', %s)::date", first_day),
-            "acquisition_channel": self._acquisition_channel_sql(settings),
+            "acquisition_channel": SQL("acq.channel_label"),
             "acquisition_source_id": SQL("acq.source_id"),
             "acquisition_medium_id": SQL("acq.medium_id"),
             "acquisition_campaign_id": SQL("acq.campaign_id"),
@@ -124,17 +120,25 @@ class CrmCustomerMetricsStore(models.AbstractModel):
           ORDER BY am.commercial_partner_id, am.invoice_date, am.id
             """, company.id)
 
-    def _acquisition_channel_sql(self, settings):
-        """Label of the acquisition channel from the first document's channel (channel development), UTM source /
-        medium or sales team."""
-        if settings["channel_dimension"] == "channel":
+    def _acquisition_sql(self, company, settings):
+        """The first sale document of each staged customer with the label of its acquisition channel, joining only
+        the table the configured channel dimension names."""
+        lang = self.env.lang or "en_US"
+        dimension = settings["channel_dimension"]
+        if dimension == "channel":
             # documents that no channel rule recognises fall back on their UTM source
-            return SQL("COALESCE(chn.name ->> %s, chn.name ->> 'en_US', src.name)", self.env.lang or "en_US")
-        if settings["channel_dimension"] == "medium":
-            return SQL("med.name")
-        if settings["channel_dimension"] == "team":
-            return SQL("COALESCE(team.name ->> %s, team.name ->> 'en_US')", self.env.lang or "en_US")
-        return SQL("src.name")
+            label = SQL("COALESCE(chn.name ->> %s, chn.name ->> 'en_US', src.name)", lang)
+            joins = SQL("LEFT JOIN crm_channel chn ON chn.id = doc.channel_id "
+                        "LEFT JOIN utm_source src ON src.id = doc.source_id")
+        elif dimension == "medium":
+            label, joins = SQL("med.name"), SQL("LEFT JOIN utm_medium med ON med.id = doc.medium_id")
+        elif dimension == "team":
+            label = SQL("COALESCE(team.name ->> %s, team.name ->> 'en_US')", lang)
+            joins = SQL("LEFT JOIN crm_team team ON team.id = doc.team_id")
+        else:
+            label, joins = SQL("src.name"), SQL("LEFT JOIN utm_source src ON src.id = doc.source_id")
+        return SQL("SELECT doc.*, %s AS channel_label FROM (%s) doc %s",
+                   label, self._acquisition_documents_sql(company, settings), joins)
 
     def _update_acquisition_cost(self, company):
         """Share each campaign's recorded spend equally among the customers it acquired."""

@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -14,13 +14,12 @@ class CrmSalesFact(models.Model):
     """
 
     _name = "crm.sales.fact"
+    _inherit = "crm.report.view"
     _description = "Customer Sales (invoiced lines)"
     _auto = False
     _order = "invoice_date desc, id desc"
     _rec_name = "move_id"
 
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     invoice_date = fields.Date(readonly=True)
@@ -174,6 +173,5 @@ class CrmSalesFact(models.Model):
             columns=columns, lines=lines,
         )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW crm_sales_fact AS (%s)", self._lines_sql()))
+    def _view_sql(self):
+        return self._lines_sql()

@@ -7,8 +7,10 @@ Customer kinds shape the analytics: one-time buyers, regulars who keep buying, l
 and a few whales (plus one distributor) whose orders are ten times the others' (the whale curve).
 """
 
+import csv
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 
@@ -38,22 +40,12 @@ CHANNEL_DISCOUNT = {"web": (0, 0.0), "email": (10, 0.5), "call": (5, 0.3), "fiel
 # Payment terms in days by kind of customer, and payment behaviour: (share, days after the due date).
 PAYERS = (("punctual", 0.68, (-20, 0)), ("late", 0.25, (5, 75)), ("bad", 0.07, (30, 160)))
 
-# The catalogue: (key, name, sales price, standard cost, is a service). Goods are valued in real time, so each
-# invoice line carries its cost of goods sold; two clearance items sell below cost.
-CATALOGUE = (
-    ("chair", "Ergonomic Office Chair", 349.0, 188.0, False),
-    ("desk", "Height-Adjustable Desk", 799.0, 452.0, False),
-    ("table", "Meeting Table, 8 Seats", 1450.0, 815.0, False),
-    ("cabinet", "Lockable Filing Cabinet", 229.0, 121.0, False),
-    ("monitor_arm", "Dual Monitor Arm", 119.0, 56.0, False),
-    ("screen", "Acoustic Desk Screen", 189.0, 97.0, False),
-    ("bookshelf", "Oak Bookshelf", 279.0, 148.0, False),
-    ("sofa", "Lounge Sofa", 1190.0, 684.0, False),
-    ("lamp", "LED Desk Lamp", 59.0, 24.0, False),
-    ("cable_tray", "Under-Desk Cable Tray", 25.0, 9.5, False),
-    ("mat", "Clearance: Anti-Fatigue Standing Mat", 39.0, 44.0, False),
-    ("organiser", "Promo: Desk Organiser", 15.0, 16.5, False),
-    ("assembly", "Delivery and Assembly", 95.0, 62.0, True),  # a service: its standard cost stands in
+# The catalogue (demo_catalogue.csv): (key, name, sales price, standard cost, is a service). Goods are valued in
+# real time, so each invoice line carries its cost of goods sold; two clearance items sell below cost. The
+# service's standard cost stands in for its cost.
+CATALOGUE = tuple(
+    (row["key"], row["name"], float(row["price"]), float(row["cost"]), row["service"] == "yes")
+    for row in csv.DictReader(Path(__file__).with_name("demo_catalogue.csv").read_text(encoding="utf-8").splitlines())
 )
 CAMPAIGN_TITLES = {"spring": "Spring office refresh", "back_to_office": "Back to the office",
                    "black_friday": "Black Friday deals", "trade_fair": "Office trade fair",

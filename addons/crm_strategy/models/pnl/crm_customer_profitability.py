@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ...const import WATERFALL
@@ -11,14 +11,13 @@ class CrmCustomerProfitability(models.Model):
     """
 
     _name = "crm.customer.profitability"
+    _inherit = "crm.report.view"
     _description = "Customer Profitability"
     _auto = False
     _order = "company_id, profit_rank"
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     segment_id = fields.Many2one("crm.segment", string="Primary Segment", readonly=True)
     gross_revenue = fields.Monetary(readonly=True)
     pricelist_reduction = fields.Monetary(readonly=True)
@@ -44,11 +43,9 @@ class CrmCustomerProfitability(models.Model):
     suggested_action = fields.Char(compute="_compute_suggested_action")
     waterfall_html = fields.Html(compute="_compute_waterfall_html", sanitize=False, string="P&L Waterfall")
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
+    def _view_sql(self):
+        return SQL(
             """
-            CREATE OR REPLACE VIEW crm_customer_profitability AS (
                 WITH totals AS (
                     SELECT p.partner_id, p.company_id,
                            SUM(p.gross_revenue) AS gross_revenue, SUM(p.pricelist_reduction) AS pricelist_reduction,
@@ -82,10 +79,9 @@ class CrmCustomerProfitability(models.Model):
              LEFT JOIN (%(members)s) m ON m.partner_id = t.partner_id AND m.company_id = t.company_id
                                        AND m.is_primary
                 WINDOW w AS (PARTITION BY t.company_id ORDER BY t.profit DESC, t.partner_id)
-            )
             """,
             members=self.env["crm.segment.member"]._current_sql(),
-        ))
+        )
 
     def _compute_suggested_action(self):
         """The first action rule (by sequence) each customer matches."""

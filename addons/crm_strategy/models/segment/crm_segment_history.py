@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -9,6 +9,7 @@ class CrmSegmentHistory(models.Model):
     """
 
     _name = "crm.segment.history"
+    _inherit = "crm.report.view"
     _description = "Segment Membership History"
     _auto = False
     _order = "date desc, id desc"
@@ -16,17 +17,14 @@ class CrmSegmentHistory(models.Model):
 
     segment_id = fields.Many2one("crm.segment", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
     member_id = fields.Many2one("crm.segment.member", string="Membership", readonly=True)
     event = fields.Selection([("enter", "Entered"), ("leave", "Left")], readonly=True)
     date = fields.Datetime(readonly=True)
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
+    def _view_sql(self):
         # ids: 2n is the entry of membership n, 2n + 1 its exit
-        self.env.cr.execute(SQL(
+        return SQL(
             """
-            CREATE VIEW %(view)s AS
             SELECT m.id::int8 * 2 AS id, m.id AS member_id, m.segment_id, m.partner_id, s.company_id,
                    'enter'::varchar AS event, m.date_joined AS date
               FROM crm_segment_member m JOIN crm_segment s ON s.id = m.segment_id
@@ -34,6 +32,4 @@ class CrmSegmentHistory(models.Model):
             SELECT m.id::int8 * 2 + 1, m.id, m.segment_id, m.partner_id, s.company_id, 'leave', m.date_left
               FROM crm_segment_member m JOIN crm_segment s ON s.id = m.segment_id
              WHERE m.date_left IS NOT NULL
-            """,
-            view=SQL.identifier(self._table),
-        ))
+            """)

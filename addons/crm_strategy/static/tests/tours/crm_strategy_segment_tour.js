@@ -1,9 +1,13 @@
 import { registry } from "@web/core/registry";
+import * as Step from "@crm_strategy/../tests/tours/utils/steps";
 
+const marketingStage = ".o_statusbar_status button[data-value='marketing_segmentation']";
+
+// The segment owner's journey: the continuum kanban, a new segment moved along it, its members refreshed.
 registry.category("web_tour.tours").add("crm_strategy_segment_tour", {
     url: "/odoo/crm-segments",
     steps: () => [
-        { trigger: ".o_kanban_renderer", content: "The segments open in a kanban by continuum stage" },
+        Step.see(".o_kanban_renderer", "The segments open in a kanban by continuum stage"),
         {
             trigger: ".o_kanban_renderer .o_kanban_group:eq(5)",
             content: "All six stages fit the screen",
@@ -14,26 +18,18 @@ registry.category("web_tour.tours").add("crm_strategy_segment_tour", {
                 }
             },
         },
-        { trigger: ".o_control_panel_main_buttons .o-kanban-button-new", run: "click" },
-        { trigger: ".o_field_widget[name=name] input", run: "edit Tour wholesalers" },
-        { trigger: ".o_field_widget[name=code] input", run: "edit TOURW" },
-        { trigger: ".o_field_widget[name=strategy_action] input", run: "click" },
-        { trigger: ".o_select_menu_menu .o_select_menu_item:contains(Attract)", run: "click" },
-        { trigger: ".o_form_button_save", run: "click" },
-        { trigger: ".o_form_saved", content: "saved" },
-        {
-            trigger: ".o_statusbar_status button[data-value='marketing_segmentation']",
-            run: "click",
-        },
-        { trigger: ".o_statusbar_status button[data-value='marketing_segmentation'].o_arrow_button_current" },
-        {
-            trigger: ".o-mail-Message:contains(Marketing segmentation)",
-            content: "The stage change is saved and tracked in the chatter",
-        },
-        { trigger: ".o_form_view button[name=action_refresh_members]", run: "click" },
-        {
-            trigger: ".o_notification:contains(Members refreshed):contains(Tour wholesalers)",
-            content: "The refresh says how many members the segment has now",
-        },
+        Step.click(".o_control_panel_main_buttons .o-kanban-button-new"),
+        Step.fill("name", "Tour wholesalers"),
+        Step.fill("code", "TOURW"),
+        ...Step.choose("strategy_action", "Attract"),
+        ...Step.save(),
+        Step.click(marketingStage),
+        Step.see(`${marketingStage}.o_arrow_button_current`),
+        Step.see(".o-mail-Message:contains(Marketing segmentation)", "The stage change is saved and tracked in the chatter"),
+        Step.click(".o_form_view button[name=action_refresh_members]"),
+        Step.see(
+            ".o_notification:contains(Members refreshed):contains(Tour wholesalers)",
+            "The refresh says how many members the segment has now"
+        ),
     ],
 });
