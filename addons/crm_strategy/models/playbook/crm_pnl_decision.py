@@ -62,8 +62,16 @@ class CrmPnlDecision(models.Model):
     def _demo_decisions(self, months_ago=5):
         """Demo: the suggested action of the most unprofitable customers, one per action type a click can
         apply, applied and dated some months back so that the effects show months before and after."""
+        then = fields.Date.context_today(self) - relativedelta(months=months_ago)
+        month = then.replace(day=1)
+        window = [("company_id", "=", self.env.company.id), ("month", "!=", month),
+                  ("month", ">=", month - relativedelta(months=3)), ("month", "<=", month + relativedelta(months=3))]
+        # customers who bought both before and after the decision month, so that the comparison has figures
+        active = [partner.id for partner, months in self.env["crm.customer.pnl"]._read_group(
+            window, ["partner_id"], ["month:count_distinct"]) if months >= 4]
         rows = self.env["crm.customer.profitability"].search(
-            [("is_unprofitable", "=", True), ("company_id", "=", self.env.company.id)], order="profit")
+            [("is_unprofitable", "=", True), ("company_id", "=", self.env.company.id), ("partner_id", "in", active)],
+            order="profit")
         picked, types = rows.browse(), set()
         for row in rows:
             rule = row.suggested_rule_id
@@ -73,6 +81,5 @@ class CrmPnlDecision(models.Model):
         if not picked:
             return
         decisions = self.search(picked.action_apply_suggestion()["domain"])
-        then = fields.Date.context_today(self) - relativedelta(months=months_ago)
         decisions.write({"date": then})
         decisions.log_id.write({"date": fields.Datetime.to_datetime(then)})
