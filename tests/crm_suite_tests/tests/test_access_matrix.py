@@ -5,7 +5,7 @@ Odoo's models have their own table in test_field_access."""
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-SUITE = ("crm_strategy", "crm_analytics", "crm_partner_portal")
+SUITE = ("crm_strategy", "crm_analytics", "crm_partner_portal", "crm_strategy_mass_mailing")
 GROUPS = {
     "internal": "base.group_user",
     "strategy_user": "crm_strategy.group_crm_strategy_user",
