@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
 
 from ..common import CrmStrategyCase, posted_invoice
@@ -56,18 +56,22 @@ class TestCrmPnlDecision(CrmStrategyCase):
 
     def test_apply_refused_without_target_or_rights(self):
         row = self._row(self.customer_small)
+        Decision = self.env["crm.pnl.decision"]
         self.rule.pricelist_id = False
-        with self.assertRaises(UserError):
-            row.with_user(self.manager).action_apply_suggestion()
+        answer = row.with_user(self.manager).action_apply_suggestion()
+        self.assertEqual(answer["params"]["type"], "warning")
+        self.assertIn("does not say which Pricelist to Set", answer["params"]["message"])
         self.rule.pricelist_id = self.list_prices
-        with self.assertRaises(UserError):
-            self._row(self.customer_big).with_user(self.manager).action_apply_suggestion()  # profitable: no rule
+        both = row | self._row(self.customer_big)  # Big is profitable: nothing suggested, left out
+        answer = both.with_user(self.manager).action_apply_suggestion()
+        self.assertIn("1 customers left out", answer["name"])
+        self.assertEqual(Decision.search(answer["domain"]).partner_id, self.customer_small)
         seller = new_test_user(self.env, "dec_seller", groups="sales_team.group_sale_salesman")
         portal = new_test_user(self.env, "dec_portal", groups="base.group_portal")
         for user in (self.strategy_user, seller, portal):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 row.with_user(user).action_apply_suggestion()
-        self.assertFalse(self.env["crm.pnl.decision"].search([("partner_id", "=", self.customer_small.id)]))
+        self.assertEqual(len(Decision.search([("partner_id", "=", self.customer_small.id)])), 1)
 
     def test_effect_before_and_after_by_hand(self):
         decision = self.env["crm.pnl.decision"].sudo().create({
