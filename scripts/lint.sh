@@ -9,7 +9,8 @@ log "ruff"
 "$VENV/bin/ruff" check addons tests scripts
 log "pylint-odoo"
 PYTHONPATH="$ODOO${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc" \
-    addons/crm_strategy addons/crm_analytics addons/crm_partner_portal tests/crm_suite_tests
+    addons/crm_strategy addons/crm_analytics addons/crm_partner_portal addons/crm_strategy_mass_mailing \
+    tests/crm_suite_tests
 log "README.rst from readme/"
 "$PY" scripts/readme.py --check
 log "lint clean"

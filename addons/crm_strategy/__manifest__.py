@@ -1,6 +1,6 @@
 {
     "name": "CRM Strategy",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Sales/CRM",
     "summary": "Customer segments along the segment-management continuum, profiling, "
     "customer strategy, customer P&L and channel development",
@@ -37,6 +37,11 @@
         "views/crm_customer_profitability_views.xml",
         "views/crm_pnl_action_rule_views.xml",
         "views/crm_strategy_views.xml",
+        "views/crm_segment_playbook_views.xml",
+        "views/crm_playbook_log_views.xml",
+        "wizards/crm_playbook_apply_wizard_views.xml",
+        "views/crm_marketing_consent_views.xml",
+        "views/crm_pnl_decision_views.xml",
         "views/crm_strategy_menus.xml",
     ],
     "demo": [
@@ -45,6 +50,7 @@
         "demo/crm_channel_demo.xml",
         "demo/crm_demo_users_demo.xml",
         "demo/crm_demo_company_demo.xml",
+        "demo/crm_playbook_demo.xml",
     ],
     "pre_init_hook": "pre_init_hook",
     "assets": {

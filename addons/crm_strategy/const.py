@@ -92,3 +92,61 @@ CRITERION_MEASURES = {
 CHANNEL_ROLES = [("primary", "Primary"), ("secondary", "Secondary"), ("none", "None")]
 # how a segment's customers split over the channels of a scenario: primaries weigh twice a secondary
 ROLE_WEIGHTS = {"primary": 2.0, "secondary": 1.0, "none": 0.0}
+
+# --- playbooks: the levers a segment playbook or a P&L decision pulls on its customers --------
+# the level of service a customer gets (the customer P&L sets it, the playbooks apply it)
+SERVICE_LEVELS = [
+    ("premium", "Premium: named account team, next-day delivery"),
+    ("standard", "Standard"),
+    ("basic", "Basic: self-service, grouped deliveries"),
+]
+PLAYBOOK_LEVERS = [
+    ("pricelist", "Pricelist"),
+    ("payment_term", "Payment terms"),
+    ("service_level", "Service level"),
+    ("salesperson", "Salesperson"),
+    ("sales_team", "Sales team"),
+    ("channel", "Sales channel"),
+    ("activity_plan", "Activity plan"),
+]
+# lever -> (playbook field, partner field) of the levers that write a field of the customer
+PLAYBOOK_FIELD_LEVERS = {
+    "pricelist": ("pricelist_id", "specific_property_product_pricelist"),
+    "payment_term": ("payment_term_id", "property_payment_term_id"),
+    "service_level": ("service_level", "crm_service_level"),
+    "salesperson": ("user_id", "user_id"),
+    "sales_team": ("team_id", "crm_team_id"),
+    "channel": ("channel_id", "crm_channel_id"),
+}
+PLAYBOOK_TRIGGERS = [("manual", "Applied by hand"), ("refresh", "Segment refresh"), ("pnl", "P&L decision")]
+PLAYBOOK_LINE_STATES = [
+    ("applied", "Applied"),
+    ("skipped", "Not applied"),
+    ("undone", "Undone"),
+    ("kept", "Kept (changed since)"),
+]
+# the suggested actions of the customer P&L that a click applies, and the lever each one pulls
+PNL_ACTION_TYPES = [
+    ("reprice", "Reprice"),
+    ("cut_discount", "Cut discounts"),
+    ("cheaper_channel", "Move to a cheaper channel"),
+    ("lower_service", "Lower the service level"),
+]
+PNL_ACTION_LEVERS = {
+    "reprice": ("pricelist", "pricelist_id"),
+    "cut_discount": ("pricelist", "pricelist_id"),
+    "cheaper_channel": ("channel", "channel_id"),
+    "lower_service": ("service_level", "service_level"),
+}
+# months of customer profit compared before and after a P&L decision
+DECISION_EFFECT_MONTHS = 3
+# marketing consent, per channel of contact
+CONSENT_MEDIA = [("email", "Email"), ("sms", "SMS"), ("phone", "Phone"), ("post", "Post")]
+CONSENT_SOURCES = [
+    ("web_form", "Web form"),
+    ("order", "Sales order"),
+    ("event", "Event or fair"),
+    ("phone", "Phone call"),
+    ("paper", "Signed paper form"),
+    ("import", "Import"),
+]

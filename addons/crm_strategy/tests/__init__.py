@@ -11,6 +11,7 @@ from .channel import (
 )
 from .pnl import test_crm_cost_driver_sql, test_crm_cost_pool, test_crm_customer_pnl, test_crm_customer_pnl_sql
 from .strategy import test_crm_strategy
+from .playbook import test_crm_marketing_consent, test_crm_pnl_decision, test_crm_segment_playbook
 from . import test_refresh_notifications
 from . import test_migrations
 from . import test_demo_plan

@@ -73,3 +73,17 @@ class TestMigrations(TransactionCase):
         self.assertEqual(segment.member_count, 1)
         migration.migrate(cr, "19.0.1.1.0")  # a second run finds a view and does nothing
         self.assertEqual(len(events(stays)), 3)
+
+    def test_1_3_types_the_shipped_action_rules(self):
+        migration = _load("19.0.1.3.0", "post-migrate")
+        service = self.env.ref("crm_strategy.pnl_action_service")
+        reprice = self.env.ref("crm_strategy.pnl_action_reprice")
+        # as a database installed before 19.0.1.3.0 has them; a rule typed by hand keeps its type
+        (service | reprice).write({"action_type": False, "service_level": False})
+        self.env.ref("crm_strategy.pnl_action_channel").action_type = "lower_service"
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "19.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertEqual((service.action_type, service.service_level), ("lower_service", "basic"))
+        self.assertEqual(reprice.action_type, "reprice")
+        self.assertEqual(self.env.ref("crm_strategy.pnl_action_channel").action_type, "lower_service")

@@ -43,3 +43,16 @@ class TestCrmStrategyUi(HttpCase):
         self.start_tour("/odoo/crm-customer-pnl", "crm_strategy_pnl_tour", login="admin")
         row = Pnl.search([("partner_id", "=", customer.id)])
         self.assertEqual((row.net_revenue, row.product_cost), (240.0, 150.0), "the refresh the analyst pressed")
+
+    def test_playbook_tour(self):
+        """A strategy manager opens a segment, previews its playbook, applies it and reads the log."""
+        playbook = self.env.ref("crm_strategy.crm_playbook_demo_growth")
+        self.assertFalse(playbook.log_ids, "not applied in the demo")
+        self.start_tour("/odoo/crm-segments", "crm_strategy_playbook_tour", login="admin")
+        log = playbook.log_ids
+        self.assertEqual((len(log), log.trigger, log.user_id.login), (1, "manual", "admin"))
+        changed = log.line_ids.filtered(lambda line: line.lever == "payment_term" and line.state == "applied")
+        self.assertTrue(changed)
+        term = self.env.ref("account.account_payment_term_30days")
+        self.assertEqual(set(changed.partner_id.with_company(log.company_id).mapped("property_payment_term_id")),
+                         {term}, "the members got the playbook's payment terms")

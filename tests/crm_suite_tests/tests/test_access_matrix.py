@@ -5,7 +5,7 @@ Odoo's models have their own table in test_field_access."""
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-SUITE = ("crm_strategy", "crm_analytics", "crm_partner_portal")
+SUITE = ("crm_strategy", "crm_analytics", "crm_partner_portal", "crm_strategy_mass_mailing")
 GROUPS = {
     "internal": "base.group_user",
     "strategy_user": "crm_strategy.group_crm_strategy_user",
@@ -49,6 +49,12 @@ EXPECTED = {
     "crm.admin.cost.rule": row(strategy_user=READ, strategy_manager=FULL),
     "crm.cost.pool": row(strategy_user=READ, strategy_manager=FULL),
     "crm.pnl.action.rule": row(strategy_user=READ, strategy_manager=FULL),
+    "crm.segment.playbook": row(strategy_user=READ, strategy_manager=FULL),
+    "crm.playbook.log": row(strategy_user=READ, strategy_manager="rw--"),
+    "crm.playbook.log.line": row(strategy_user=READ, strategy_manager=READ),
+    "crm.marketing.consent": row(strategy_user="rwc-", strategy_manager=FULL),
+    "crm.pnl.decision": row(strategy_user=READ, strategy_manager="rw-u"),
+    "crm.pnl.decision.effect": row(strategy_user=READ, strategy_manager=READ),
     # crm_analytics
     "crm.customer.metrics": row(strategy_user=READ, strategy_manager=READ),
     "crm.customer.metrics.request": row(strategy_manager="rwc-"),
@@ -69,6 +75,8 @@ EXPECTED = {
     "crm.channel.strategy.comparison": row(strategy_user=FULL, strategy_manager=FULL),
     "crm.channel.strategy.comparison.line": row(strategy_user=FULL, strategy_manager=FULL),
     "crm.analytics.export": row(strategy_user="rwc-", strategy_manager="rwc-"),
+    "crm.playbook.apply.wizard": row(strategy_manager=FULL),
+    "crm.playbook.apply.wizard.line": row(strategy_manager=FULL),
 }
 
 

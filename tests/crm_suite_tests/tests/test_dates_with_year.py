@@ -8,7 +8,7 @@ from odoo.tests import TransactionCase, tagged
 
 from .common import require_suite
 
-SUITE = ("crm_strategy", "crm_analytics", "crm_partner_portal")
+SUITE = ("crm_strategy", "crm_analytics", "crm_partner_portal", "crm_strategy_mass_mailing")
 # widgets that do not print a date (a countdown, a badge of days)
 NOT_DATES = {"remaining_days"}
 

@@ -7,7 +7,7 @@ from odoo.tools import mute_logger
 
 from .common import require_suite, setup_vendors
 
-SUITE = ("crm_strategy", "crm_analytics", "crm_partner_portal")
+SUITE = ("crm_strategy", "crm_analytics", "crm_partner_portal", "crm_strategy_mass_mailing")
 MAGIC = {"id", "display_name", "create_uid", "create_date", "write_uid", "write_date"}
 USERS = {
     "internal": "base.group_user",

@@ -9,7 +9,8 @@ from odoo.tools import mute_logger
 
 from .common import require_suite, setup_vendors
 
-SUITE_PACKAGES = tuple(f"odoo.addons.{name}." for name in ("crm_strategy", "crm_analytics", "crm_partner_portal"))
+SUITE_PACKAGES = tuple(f"odoo.addons.{name}." for name in (
+    "crm_strategy", "crm_analytics", "crm_partner_portal", "crm_strategy_mass_mailing"))
 # (model, method) -> (who may call it: "portal", "employee" or both, why)
 ALLOWED = {}
 

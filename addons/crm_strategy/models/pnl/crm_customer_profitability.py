@@ -41,6 +41,7 @@ class CrmCustomerProfitability(models.Model):
     decile = fields.Integer(readonly=True, aggregator=None, help="1 = the most profitable tenth of customers.")
     is_unprofitable = fields.Boolean(string="Unprofitable", readonly=True)
     suggested_action = fields.Char(compute="_compute_suggested_action")
+    suggested_rule_id = fields.Many2one("crm.pnl.action.rule", compute="_compute_suggested_action")
     waterfall_html = fields.Html(compute="_compute_waterfall_html", sanitize=False, string="P&L Waterfall")
 
     def _view_sql(self):
@@ -86,14 +87,16 @@ class CrmCustomerProfitability(models.Model):
     def _compute_suggested_action(self):
         """The first action rule (by sequence) each customer matches."""
         suggestions = {}
-        for rule in self.env["crm.pnl.action.rule"].search([("active", "=", True)]):
+        Rule = self.env["crm.pnl.action.rule"]
+        for rule in Rule.search([("active", "=", True)]):
             todo = self.filtered(lambda r: r.id not in suggestions)
             if not todo:
                 break
             for record in self.search([("id", "in", todo.ids), *rule._get_rule_domain()]):
-                suggestions[record.id] = rule.name
+                suggestions[record.id] = rule
         for record in self:
-            record.suggested_action = suggestions.get(record.id, False)
+            record.suggested_rule_id = suggestions.get(record.id, Rule)
+            record.suggested_action = record.suggested_rule_id.name or False
 
     def _compute_waterfall_html(self):
         Pnl = self.env["crm.customer.pnl"]

@@ -182,6 +182,8 @@ class CrmSegment(models.Model):
         self.env["crm.segment.history"].invalidate_model()
         self.env["res.partner"].invalidate_model(["crm_primary_segment_id", "crm_segment_member_ids"])
         self.invalidate_recordset(["member_ids", "partner_ids", "member_count", "history_ids"])
+        # the playbooks applied at each refresh: newcomers get them, leavers get their old values back
+        self.env["crm.segment.playbook"].sudo()._apply_on_refresh(segments)
 
     def _write_memberships(self, segments, targets, now):
         """Newcomers inserted, leavers archived, and the primary flags of the customers whose

@@ -1,0 +1,2 @@
+from . import crm_segment_playbook
+from . import crm_playbook_log
