@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ...const import DECISION_EFFECT_MONTHS, PNL_ACTION_TYPES
@@ -10,6 +10,7 @@ class CrmPnlDecisionEffect(models.Model):
     A SQL view: always in step with the last P&L refresh."""
 
     _name = "crm.pnl.decision.effect"
+    _inherit = "crm.report.view"
     _description = "Customer P&L Decision Effect"
     _auto = False
     _order = "date desc, id desc"
@@ -17,8 +18,6 @@ class CrmPnlDecisionEffect(models.Model):
 
     decision_id = fields.Many2one("crm.pnl.decision", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     action_type = fields.Selection(PNL_ACTION_TYPES, readonly=True)
     date = fields.Date(string="Decided On", readonly=True)
     before_from = fields.Date(string="Before: From", readonly=True)
@@ -34,11 +33,9 @@ class CrmPnlDecisionEffect(models.Model):
     profit_change = fields.Monetary(readonly=True, help="Profit after minus profit before.")
     monthly_change = fields.Monetary(string="Change per Month", readonly=True, aggregator="avg")
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
+    def _view_sql(self):
+        return SQL(
             """
-            CREATE OR REPLACE VIEW crm_pnl_decision_effect AS (
                 WITH d AS (
                     SELECT d.id, d.partner_id, d.company_id, d.action_type, d.date,
                            date_trunc('month', d.date)::date AS month,
@@ -71,5 +68,4 @@ class CrmPnlDecisionEffect(models.Model):
                    AND p.month >= w.before_from AND p.month < w.after_end AND p.month <> w.month
               GROUP BY w.id, w.partner_id, w.company_id, w.action_type, w.date, w.month, w.observed,
                        w.before_from, w.after_from, w.after_end
-            )
-            """, months=DECISION_EFFECT_MONTHS))
+            """, months=DECISION_EFFECT_MONTHS)
