@@ -1,4 +1,6 @@
 from . import account_move
+from . import crm_channel_evaluation
+from . import crm_distributor_sellout
 from . import crm_supplier_commit
 from . import crm_supplier_forecast
 from . import crm_supplier_forecast_line
@@ -9,5 +11,6 @@ from . import crm_supplier_webhook_delivery
 from . import purchase_order
 from . import purchase_order_line
 from . import res_config_settings
+from . import res_partner
 from . import res_users
 from . import crm_partner_portal_demo_data
