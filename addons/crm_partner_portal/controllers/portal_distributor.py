@@ -9,7 +9,7 @@ from odoo.http import request
 
 from ..const import MAX_SELLOUT_FILE_SIZE, SELLOUT_FORM_ROWS
 from .portal_home import SupplierPortal
-from .portal_input import SupplierInputError, echo_values
+from .portal_input import SupplierInputError, echo_values, parse_id
 from .sellout_input import read_sellout_file, validate_sellout_rows
 
 
@@ -56,7 +56,7 @@ class DistributorPortal(SupplierPortal):
     @http.route("/my/distributor", type="http", auth="user", website=True, readonly=True)
     def portal_distributor_home(self, message=None, count=None, **kw):
         partner = self._crm_distributor_or_404()
-        imported = int(count) if isinstance(count, str) and count.isdigit() and len(count) < 7 else 0
+        imported = parse_id(count) or 0
         return self._crm_distributor_page(partner, message=message if message == "imported" else None,
                                           imported=imported)
 

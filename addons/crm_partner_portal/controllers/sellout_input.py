@@ -120,10 +120,11 @@ def _product_lookup(env, company, references):
 
 
 def _reference(raw):
-    """A product reference as typed; a whole number from a spreadsheet cell (1001.0) as 1001."""
+    """A product reference as typed, without NUL (PostgreSQL refuses it); a whole number from a spreadsheet
+    cell (1001.0) as 1001."""
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
-    return str(raw if raw is not None else "").strip()
+    return str(raw if raw is not None else "").replace("\x00", "").strip()[:ECHO_LIMIT * 4]
 
 
 def validate_sellout_rows(env, company, rows, this_week):

@@ -29,6 +29,7 @@ class CrmPartnerPortalDemoData(models.AbstractModel):
         self = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
         vendors = self._demo_vendors()
         orders = self._demo_orders(vendors)
+        self._demo_vendor_answers(orders)
         sellout = self._demo_distributor_sellout()
         forecasts = self.env["crm.supplier.forecast"].create([{"partner_id": vendor.id} for vendor in vendors])
         forecasts.action_publish()
@@ -100,6 +101,21 @@ class CrmPartnerPortalDemoData(models.AbstractModel):
                 picking.move_ids.write({"date": done})
                 order.locked = True
         return orders
+
+    def _demo_vendor_answers(self, orders):
+        """What the two portal vendors answered on their received orders (their scorecard): acknowledged a few
+        hours after the order, every line committed for its planned date, one line short."""
+        answered = orders.filtered(lambda o: o.partner_id.ref in ("VND-ERGOSEAT", "VND-NORDWOOD")
+                                   and o.state == "purchase" and o.picking_ids.filtered(lambda p: p.state == "done"))
+        vals_list = []
+        for number, order in enumerate(answered):
+            order.crm_supplier_ack_date = order.create_date + timedelta(hours=3 + 5 * number)
+            order.acknowledged = True
+            for index, line in enumerate(order.order_line):
+                short = 2 if (number + index) % 4 == 0 else 0
+                vals_list.append({"order_line_id": line.id, "quantity": line.product_qty + short,
+                                  "date_commit": line.date_planned.date(), "state": "accepted"})
+        return self.env["crm.supplier.commit"].create(vals_list)
 
     def _demo_stock_offers(self):
         """What the two portal vendors proposed: more stock and a shorter lead time, one approved already."""

@@ -96,7 +96,7 @@ registry.category("web_tour.tours").add("crm_partner_portal_distributor_upload",
         },
         {
             content: "Nothing imported, and each wrong row says why",
-            trigger: ".o_crm_sellout_error:contains(Nothing was imported)",
+            trigger: ".o_crm_sellout_error:contains(nothing was imported)",
         },
         {
             content: "Row 3: unknown product",
