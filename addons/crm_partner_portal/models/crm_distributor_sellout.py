@@ -21,10 +21,10 @@ class CrmDistributorSellout(models.Model):
 
     partner_id = fields.Many2one("res.partner", "Distributor", required=True, index=True, ondelete="restrict",
                                  domain=[("is_company", "=", True)])
-    channel_id = fields.Many2one("crm.channel", "Channel", required=True, index=True, ondelete="restrict",
+    channel_id = fields.Many2one("crm.channel", required=True, index=True, ondelete="restrict",
                                  check_company=True)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    product_id = fields.Many2one("product.product", "Product", required=True, index=True, ondelete="restrict")
+    product_id = fields.Many2one("product.product", required=True, index=True, ondelete="restrict")
     uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     week_start = fields.Date("Week", required=True, index=True, help="Monday of the week reported.")
     qty_sold = fields.Float("Sold", digits="Product Unit", help="Quantity the distributor sold in the week.")
