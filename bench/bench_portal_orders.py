@@ -5,18 +5,11 @@
 # Run by `make bench` inside `odoo-bin shell` (``env`` is defined) on a throw-away database; it starts one
 # Odoo server on 127.0.0.1 per database in turn, and drops the Odoo-only copy afterwards.
 import os
-import re
 import shutil
-import socket
-import subprocess
-import sys
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from statistics import quantiles
 
-import requests
+from portal_load import load, login, start_server
 
 import odoo
 from odoo import Command, api, fields
@@ -68,63 +61,18 @@ def portal_users(env, company, prefix):
     return [(f"{prefix}_{i}", f"bench-pw-{i}-x") for i in range(SESSIONS)]
 
 
-def serve(dbname):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    logfile = tempfile.NamedTemporaryFile(prefix="bench-orders-", suffix=".log", delete=False).name
-    server = subprocess.Popen([
-        sys.executable, sys.argv[0], "server", "-c", config["config"],
-        "--addons-path=" + ",".join(config["addons_path"]), f"--data-dir={config['data_dir']}", "-d", dbname,
-        f"--db-filter=^{dbname}$", "--http-interface=127.0.0.1", f"--http-port={port}", "--workers=0",
-        "--max-cron-threads=0", "--log-level=info", f"--logfile={logfile}"], env=os.environ.copy())
-    base = f"http://127.0.0.1:{port}"
-    for _i in range(240):
-        try:
-            requests.get(f"{base}/web/login", timeout=2)
-            break
-        except requests.RequestException:
-            time.sleep(0.5)
-    return server, base, logfile
-
-
-def login(base, login_name, password):
-    session = requests.Session()
-    page = session.get(f"{base}/web/login", timeout=30).text
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    session.post(f"{base}/web/login", data={"login": login_name, "password": password, "csrf_token": token},
-                 timeout=30)
-    return session
-
-
-def load(base, sessions, url):
-    """(p95, p50, errors, requests, wall seconds) of SESSIONS sessions x REQUESTS requests of ``url``."""
-    sessions[0].get(base + url, timeout=60).raise_for_status()  # warm the caches
-
-    def one(session):
-        times, errors = [], 0
-        for _r in range(REQUESTS):
-            start = time.perf_counter()
-            response = session.get(base + url, timeout=120)
-            times.append(time.perf_counter() - start)
-            errors += response.status_code != 200 or "o_portal" not in response.text
-        return times, errors
-    start = time.perf_counter()
-    with ThreadPoolExecutor(len(sessions)) as pool:
-        results = list(pool.map(one, sessions))
-    wall = time.perf_counter() - start
-    times = sorted(t for r in results for t in r[0])
-    return quantiles(times, n=20)[18], quantiles(times, n=2)[0], sum(r[1] for r in results), len(times), wall
-
-
 def measure(dbname, logins, pages, dist_pages=(), dist_logins=()):
-    server, base, logfile = serve(dbname)
+    """{label: load figures} of the pages, each warmed once, on a server of its own for ``dbname``."""
+    server, base, logfile = start_server(config, dbname)
+
+    def measure_pages(sessions, pages):
+        for _label, url in pages:
+            sessions[0].get(base + url, timeout=60).raise_for_status()  # warm the caches
+        return {label: load(base, sessions, url, REQUESTS) for label, url in pages}
     try:
-        sessions = [login(base, *pair) for pair in logins]
-        figures = {label: load(base, sessions, url) for label, url in pages}
+        figures = measure_pages([login(base, *pair) for pair in logins], pages)
         if dist_pages:
-            dist_sessions = [login(base, *pair) for pair in dist_logins]
-            figures.update({label: load(base, dist_sessions, url) for label, url in dist_pages})
+            figures.update(measure_pages([login(base, *pair) for pair in dist_logins], dist_pages))
     finally:
         server.terminate()
         server.wait(30)

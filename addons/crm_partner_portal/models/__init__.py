@@ -4,6 +4,7 @@ from . import crm_distributor_sellout
 from . import crm_supplier_commit
 from . import crm_supplier_forecast
 from . import crm_supplier_forecast_line
+from . import crm_supplier_forecast_sellout
 from . import crm_supplier_scorecard
 from . import crm_supplier_stock_offer
 from . import crm_supplier_webhook

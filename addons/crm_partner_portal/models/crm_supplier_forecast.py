@@ -241,31 +241,20 @@ SELECT %(forecast)s, %(vendor)s, %(company)s, product_id, week, %(start)s::date 
             default_probability=DEFAULT_QUOTATION_PROBABILITY)
 
     def _forecast_sql_history(self):
-        """CTE ``history`` (product_id, run_rate), on ``products``: weekly demand over the HISTORY_WEEKS before
-        the forecast: deliveries to customers, except that a distributor who reported its sell-out in those
-        weeks counts by what it sold on (``crm.distributor.sellout``), not by what it bought."""
+        """CTE ``history`` (product_id, run_rate), on ``products``: weekly deliveries to customers over the
+        HISTORY_WEEKS before the forecast."""
         start, _end, history_start = self._forecast_period()
         return SQL(
             """
-    WITH sellout AS (%(sellout)s)
-    SELECT product_id, SUM(qty) / %(history_weeks)s::float AS run_rate
-      FROM (
-        SELECT sm.product_id, sm.product_qty AS qty
-          FROM stock_move sm
-          JOIN products p ON p.product_id = sm.product_id
-          JOIN stock_location dest ON dest.id = sm.location_dest_id
-          LEFT JOIN stock_picking sp ON sp.id = sm.picking_id
-          LEFT JOIN res_partner rp ON rp.id = COALESCE(sp.partner_id, sm.partner_id)
-         WHERE sm.state = 'done' AND dest.usage = 'customer' AND sm.company_id = %(company)s
-           AND sm.date >= %(history_start)s::timestamp AND sm.date < %(start)s::timestamp
-           AND NOT EXISTS (SELECT 1 FROM sellout s WHERE s.partner_id = rp.commercial_partner_id)
-        UNION ALL
-        SELECT s.product_id, s.qty_sold FROM sellout s JOIN products p ON p.product_id = s.product_id
-      ) demand
+    SELECT sm.product_id, SUM(sm.product_qty) / %(history_weeks)s::float AS run_rate
+      FROM stock_move sm
+      JOIN products p ON p.product_id = sm.product_id
+      JOIN stock_location dest ON dest.id = sm.location_dest_id
+     WHERE sm.state = 'done' AND dest.usage = 'customer' AND sm.company_id = %(company)s
+       AND sm.date >= %(history_start)s::timestamp AND sm.date < %(start)s::timestamp
   GROUP BY 1
             """, history_weeks=HISTORY_WEEKS, company=self.company_id.id, history_start=history_start,
-            start=start, sellout=self.env["crm.distributor.sellout"]._crm_sellout_sql(
-                self.company_id.id, history_start, start))
+            start=start)
 
     def _forecast_sql_on_hand(self):
         """CTE ``on_hand`` (product_id, qty), on ``products``: stock in the company's internal locations."""
