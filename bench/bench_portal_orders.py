@@ -5,6 +5,7 @@
 # Run by `make bench` inside `odoo-bin shell` (``env`` is defined) on a throw-away database; it starts one
 # Odoo server on 127.0.0.1 per database in turn, and drops the Odoo-only copy afterwards.
 import os
+import re
 import shutil
 import time
 from datetime import timedelta
@@ -16,6 +17,7 @@ from odoo import Command, api, fields
 from odoo.tools import config
 
 SESSIONS, REQUESTS, ORDERS = 16, 10, 40
+QUERIES = {}  # (database, path) -> queries per request seen
 e = env  # noqa: F821
 t0 = time.perf_counter()
 
@@ -76,6 +78,10 @@ def measure(dbname, logins, pages, dist_pages=(), dist_logins=()):
     finally:
         server.terminate()
         server.wait(30)
+        with open(logfile, encoding="utf-8") as f:  # queries of each page, as the server logged them
+            for line in f:
+                if m := re.search(r'"GET (/my/\S*) HTTP/1.1" 200 - (\d+) ', line):
+                    QUERIES.setdefault((dbname, m.group(1)), set()).add(int(m.group(2)))
         os.unlink(logfile)
     return figures
 
@@ -119,6 +125,8 @@ print(f"load: {os.getloadavg()[0]:.1f} (1 min average, {os.cpu_count()} CPUs)")
 for label, (p95, p50, errors, count, wall) in {**odoo_figures, **suite_figures}.items():
     print(f"{label}: {count} requests by {SESSIONS} sessions in {wall:.1f} s, p50 {p50 * 1000:.0f} ms, "
           f"p95 {p95 * 1000:.0f} ms, {errors} errors")
+for (dbname, path), counts in sorted(QUERIES.items()):
+    print(f"queries per request, {'Odoo alone' if dbname == odoo_db else 'suite'} {path}: {sorted(counts)}")
 reference = {"list": odoo_figures["Odoo /my/purchase"][0], "order": odoo_figures["Odoo /my/purchase/<id>"][0]}
 for label, (p95, *_rest) in suite_figures.items():
     kind = "order" if "<id>" in label else "list"
