@@ -5,15 +5,9 @@
 # committed, then a real Odoo server is started on 127.0.0.1 for the load and stopped afterwards.
 import os
 import re
-import socket
-import subprocess
-import sys
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
-from statistics import quantiles
 
-import requests
+from portal_load import load, login, start_server
 
 from odoo import Command
 from odoo.tools import config
@@ -65,53 +59,15 @@ e.cr.commit()
 print(f"portal bench data: 550 products, 2 forecasts, 40 purchase orders, {SESSIONS} portal users "
       f"in {time.perf_counter() - t0:.1f} s")
 
-with socket.socket() as s:
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-logfile = tempfile.NamedTemporaryFile(prefix="bench-portal-", suffix=".log", delete=False).name
-server = subprocess.Popen([
-    sys.executable, sys.argv[0], "server", "-c", config["config"], "--addons-path=" + ",".join(config["addons_path"]),
-    f"--data-dir={config['data_dir']}", "-d", e.cr.dbname, f"--db-filter=^{e.cr.dbname}$",
-    "--http-interface=127.0.0.1", f"--http-port={port}", "--workers=0", "--max-cron-threads=0",
-    "--log-level=info", f"--logfile={logfile}",
-], env=os.environ.copy())
-base = f"http://127.0.0.1:{port}"
+server, base, logfile = start_server(config, e.cr.dbname)
 try:
-    for _i in range(120):
-        try:
-            requests.get(f"{base}/web/login", timeout=2)
-            break
-        except requests.RequestException:
-            time.sleep(0.5)
-
-    def login(login_name, password):
-        session = requests.Session()
-        page = session.get(f"{base}/web/login", timeout=30).text
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        session.post(f"{base}/web/login", data={"login": login_name, "password": password, "csrf_token": token},
-                     timeout=30)
-        return session
-
-    sessions = [login(u.login, f"bench-pw-{i}-x") for i, u in enumerate(users)]
-    small_session = login(small_user.login, "bench-pw-small-x")
+    sessions = [login(base, u.login, f"bench-pw-{i}-x") for i, u in enumerate(users)]
+    small_session = login(base, small_user.login, "bench-pw-small-x")
     for url in ("/my/supplier/forecast", "/my/purchase"):  # warm the caches
         sessions[0].get(base + url, timeout=60).raise_for_status()
 
     def run(url):
-        def one(session):
-            times, errors = [], 0
-            for _r in range(REQUESTS):
-                start = time.perf_counter()
-                response = session.get(base + url, timeout=120)
-                times.append(time.perf_counter() - start)
-                errors += response.status_code != 200 or "o_portal" not in response.text
-            return times, errors
-        start = time.perf_counter()
-        with ThreadPoolExecutor(SESSIONS) as pool:
-            results = list(pool.map(one, sessions))
-        wall = time.perf_counter() - start
-        times = sorted(t for r in results for t in r[0])
-        return quantiles(times, n=20)[18], quantiles(times, n=2)[0], sum(r[1] for r in results), len(times), wall
+        return load(base, sessions, url, REQUESTS)
 
     figures = {url: run(url) for url in ("/my/purchase", "/my/supplier/forecast")}
     for _r in range(2):  # the second request of a session is the steady state

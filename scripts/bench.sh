@@ -13,6 +13,7 @@ if (( ${#benches[@]} == 0 )); then
     exit 0
 fi
 ensure_template
+export CRM_TEMPLATE_DB=$TEMPLATE  # a bench may compare with Odoo alone, on a copy of the template
 DB=crm_bench_$$
 cleanup() {
     if [[ ${KEEP_DB:-0} != 1 ]]; then drop_db "$DB"; else log "Kept database $DB"; fi

@@ -8,7 +8,7 @@
     "website": "https://example.com/crm-strategy-suite",
     "license": "LGPL-3",
     "depends": ["crm_strategy", "purchase_stock", "sale_crm", "portal"],
-    "external_dependencies": {"python": ["requests", "xlsxwriter"]},
+    "external_dependencies": {"python": ["requests", "xlsxwriter", "openpyxl"]},
     "data": [
         "security/ir.model.access.csv",
         "security/crm_partner_portal_security.xml",
@@ -27,6 +27,10 @@
         "views/portal_order_templates.xml",
         "views/portal_forecast_templates.xml",
         "views/portal_stock_templates.xml",
+        "views/portal_scorecard_templates.xml",
+        "views/portal_distributor_templates.xml",
+        "views/crm_distributor_sellout_views.xml",
+        "views/crm_channel_evaluation_views.xml",
         "views/crm_partner_portal_menus.xml",
     ],
     "demo": [

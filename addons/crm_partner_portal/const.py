@@ -33,3 +33,11 @@ WEBHOOK_EVENTS = [
     ("commit_accepted", "Commitment accepted"),
 ]
 MAX_CONSECUTIVE_FAILURES = 5
+
+# ---------------------------------------------------------------------- distributors' sell-out
+# Rows one report (form or file) may carry, and how far back a distributor may report (weeks).
+MAX_SELLOUT_ROWS = 5000
+MAX_SELLOUT_FILE_SIZE = 5 * 1024 * 1024
+SELLOUT_MAX_WEEKS_BACK = 104
+# Rows of the entry form on the portal.
+SELLOUT_FORM_ROWS = 8

@@ -104,4 +104,4 @@ class SupplierBillPortal(SupplierOrderPortal):
         except (UserError, ValidationError) as e:
             return self._crm_order_page(order_sudo, status=400, form_errors={"bill": e.args[0]},
                                         error_message=e.args[0])
-        return request.redirect(f"/my/supplier/orders/{order_sudo.id}?message=billed&bill={new_bill.id}#bills")
+        return request.redirect(f"/my/purchase/{order_sudo.id}?message=billed&bill={new_bill.id}#bills")

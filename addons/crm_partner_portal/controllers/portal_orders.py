@@ -1,9 +1,10 @@
-"""The vendor's purchase orders on the portal: the list, one order, its acknowledgement and the vendor's
-commitments per line (written by ``purchase.order._crm_register_supplier_commits``)."""
+"""The vendor's purchase orders on the portal, on Odoo's own ``/my/purchase`` pages: its acknowledgement and
+the vendor's commitments per line (written by ``purchase.order._crm_register_supplier_commits``)."""
+from urllib.parse import urlencode
+
 from odoo import fields, http
-from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.purchase.controllers.portal import CustomerPortal as PurchasePortal
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Domain
 from odoo.http import request
 
 from ..const import MAX_SPLITS, PORTAL_ORDER_STATES
@@ -18,8 +19,14 @@ from .portal_input import (
     parse_token,
 )
 
+# the suite's former list filters and sortings, as Odoo's /my/purchase knows them (old links redirect there)
+OLD_FILTERS = {"all": "crm_all", "open": "crm_open", "rfq": "crm_rfq", "purchase": "purchase", "cancel": "cancel"}
+OLD_SORTINGS = {"date": "date", "name": "name", "planned": "crm_planned", "amount": "amount_total"}
 
-class SupplierOrderPortal(SupplierPortal):
+
+class SupplierOrderPortal(SupplierPortal, PurchasePortal):
+    """One order list: Odoo's ``/my/purchase`` pages, extended with the vendor's acknowledgement, commitments
+    and bills; the suite's former ``/my/supplier/orders`` pages redirect there, filters kept."""
 
     def _crm_order_check(self, order_id, access_token=None):
         """The order as superuser, if the vendor may see it (sent to it); NotFound otherwise."""
@@ -28,78 +35,118 @@ class SupplierOrderPortal(SupplierPortal):
             raise request.not_found()
         return order_sudo
 
-    def _crm_order_sortings(self):
+    # ------------------------------------------------------------------ Odoo's list, extended
+    def _get_purchase_searchbar_sortings(self):
+        sortings = super()._get_purchase_searchbar_sortings()
+        sortings["crm_planned"] = {"label": request.env._("Expected Arrival"), "order": "date_planned asc, id asc"}
+        return sortings
+
+    def _crm_purchase_filters(self):
+        """Filters the suite adds to Odoo's list: orders to answer, requests for quotation, all of them."""
         return {
-            "date": {"label": request.env._("Newest"), "order": "date_order desc, id desc"},
-            "name": {"label": request.env._("Reference"), "order": "name asc, id asc"},
-            "planned": {"label": request.env._("Expected Arrival"), "order": "date_planned asc, id asc"},
-            "amount": {"label": request.env._("Total"), "order": "amount_total desc, id desc"},
+            "crm_all": {"label": request.env._("All, with requests for quotation"),
+                        "domain": [("state", "in", PORTAL_ORDER_STATES)]},
+            "crm_open": {"label": request.env._("To answer"),
+                         "domain": [("state", "in", ("sent", "purchase")), ("locked", "=", False)]},
+            "crm_rfq": {"label": request.env._("Requests for Quotation"), "domain": [("state", "=", "sent")]},
         }
 
-    def _crm_order_filters(self):
-        return {
-            "all": {"label": request.env._("All"), "domain": Domain.TRUE},
-            "open": {"label": request.env._("To answer"), "domain": Domain("state", "in", ("sent", "purchase"))
-                     & Domain("locked", "=", False)},
-            "rfq": {"label": request.env._("Requests for Quotation"), "domain": Domain("state", "=", "sent")},
-            "purchase": {"label": request.env._("Purchase Orders"), "domain": Domain("state", "=", "purchase")},
-            "cancel": {"label": request.env._("Cancelled"), "domain": Domain("state", "=", "cancel")},
-        }
+    def _render_portal(self, template, page, date_begin, date_end, sortby, filterby, domain, searchbar_filters,
+                       default_filter, url, history, page_name, key):
+        if page_name == "rfq":  # Odoo's list of requests for quotation: the vendor's answers too
+            response = super()._render_portal(template, page, date_begin, date_end, sortby, filterby, domain,
+                                              searchbar_filters, default_filter, url, history, page_name, key)
+            response.qcontext["crm_answers"] = self._crm_order_answers(response.qcontext.get(key))
+            return response
+        if page_name != "purchase":
+            return super()._render_portal(template, page, date_begin, date_end, sortby, filterby, domain,
+                                          searchbar_filters, default_filter, url, history, page_name, key)
+        searchbar_filters = {**searchbar_filters, **self._crm_purchase_filters()}
+        # an unknown filter or sorting (an old bookmark, a typed URL) is the default, not a server error
+        filterby = filterby if filterby in searchbar_filters else None
+        sortby = sortby if sortby in self._get_purchase_searchbar_sortings() else None
+        search = clean_search(request.params.get("search"))
+        if search:
+            domain = [*domain, ("name", "ilike", search)]
+        response = super()._render_portal(template, parse_id(page) or 1, date_begin, date_end, sortby, filterby,
+                                          domain, searchbar_filters, default_filter, url, history, page_name, key)
+        orders = response.qcontext.get(key)
+        if orders is not None:
+            response.qcontext.update({
+                "crm_answers": self._crm_order_answers(orders),
+                "searchbar_inputs": {"name": {"input": "name", "label": request.env._("Search in Reference")}},
+                "search_in": "name", "search": search,
+            })
+        return response
 
+    def _crm_order_answers(self, orders):
+        """{order id: {"commits": live commitments, "bills": bills uploaded}} of the listed orders, two grouped
+        queries for the page (read as superuser on orders the user may already see)."""
+        if not orders:
+            return {}
+        answers = {order_id: {"commits": 0, "bills": 0} for order_id in orders.ids}
+        for order, count in request.env["crm.supplier.commit"].sudo()._read_group(
+                [("order_id", "in", orders.ids), ("state", "!=", "superseded")], ["order_id"], ["__count"]):
+            answers[order.id]["commits"] = count
+        for order, count in request.env["account.move"].sudo()._read_group(
+                [("crm_supplier_order_id", "in", orders.ids), ("state", "!=", "cancel")],
+                ["crm_supplier_order_id"], ["__count"]):
+            answers[order.id]["bills"] = count
+        return answers
+
+    # ------------------------------------------------------------------ the suite's former list: redirects
     @http.route(["/my/supplier/orders", "/my/supplier/orders/page/<int:page>"],
                 type="http", auth="user", website=True, readonly=True)
-    def portal_supplier_orders(self, page=1, sortby=None, filterby=None, search=None, search_in="name", **kw):
-        Order = request.env["purchase.order"]
-        sortings, filters = self._crm_order_sortings(), self._crm_order_filters()
-        sortby = sortby if sortby in sortings else "date"
-        filterby = filterby if filterby in filters else "all"
-        domain = self._crm_order_domain() & filters[filterby]["domain"]
-        search = clean_search(search)
-        if search:
-            domain &= Domain("name", "ilike", search)
-        count = Order.search_count(domain)
-        pager = portal_pager(url="/my/supplier/orders", total=count, page=parse_id(page) or 1,
-                             step=self._items_per_page,
-                             url_args={"sortby": sortby, "filterby": filterby, "search": search})
-        orders = Order.search(domain, order=sortings[sortby]["order"], limit=self._items_per_page,
-                              offset=pager["offset"])
-        request.session["my_supplier_orders_history"] = orders.ids[:100]
-        values = self._prepare_portal_layout_values()
-        values.update({
-            "page_name": "supplier_orders", "orders": orders, "pager": pager, "default_url": "/my/supplier/orders",
-            "searchbar_sortings": sortings, "sortby": sortby, "searchbar_filters": filters, "filterby": filterby,
-            "searchbar_inputs": {"name": {"input": "name", "label": request.env._("Search in Reference")}},
-            "search_in": "name", "search": search,
-        })
-        return request.render("crm_partner_portal.portal_supplier_orders", values)
+    def portal_supplier_orders(self, page=1, sortby=None, filterby=None, search=None, **kw):
+        """Moved to Odoo's ``/my/purchase`` (301): the filter, sorting, search and page go along."""
+        page = parse_id(page) or 1
+        args = {"filterby": OLD_FILTERS.get(filterby, "crm_all"), "sortby": OLD_SORTINGS.get(sortby, "date")}
+        if search := clean_search(search):
+            args["search"] = search
+        path = "/my/purchase" if page == 1 else f"/my/purchase/page/{page}"
+        return request.redirect(f"{path}?{urlencode(args)}", code=301)
 
+    # ------------------------------------------------------------------ the order page: Odoo's, extended
     def _crm_order_page_values(self, order_sudo, can_write):
         """Values of the order page that other concepts add to (the bills: ``portal_bills``)."""
         return {"bills": []}
 
-    def _crm_order_page(self, order_sudo, access_token=None, status=200, **extra):
-        """The order page; after a refused form (status 400) with the vendor's typed values and the errors."""
-        token = parse_token(access_token)
+    def _crm_supplier_values(self, order_sudo, **extra):
+        """What the suite's section of Odoo's order page needs: the vendor's rights, the commitment form."""
         can_write = request.env.user._crm_is_portal_vendor_of(order_sudo.partner_id)
         # the first delivery is proposed on the requested date, or today when that date is past (a past date
         # would be refused)
         today = fields.Date.context_today(order_sudo)
         default_dates = {line.id: max(line.date_planned.date(), today).isoformat()
                          for line in order_sudo.order_line if line.date_planned}
-        values = self._get_page_view_values(
-            order_sudo, token, {"supplier_order": order_sudo, "page_name": "supplier_order",
-                                "can_edit": order_sudo._crm_supplier_can_edit(), "can_write": can_write,
-                                "max_splits": MAX_SPLITS, "message": None, "form_values": None, "form_errors": {},
-                                "error_message": None, "new_bill_id": None, "default_dates": default_dates,
-                                **self._crm_order_page_values(order_sudo, can_write), **extra},
-            "my_supplier_orders_history", False)
-        return request.render("crm_partner_portal.portal_supplier_order", values, status=status)
+        message = request.params.get("message")
+        return {"crm_supplier_section": order_sudo.state in PORTAL_ORDER_STATES, "supplier_order": order_sudo,
+                "can_edit": order_sudo._crm_supplier_can_edit(), "can_write": can_write, "max_splits": MAX_SPLITS,
+                "message": message if isinstance(message, str) else None, "form_values": None, "form_errors": {},
+                "error_message": None, "new_bill_id": parse_id(request.params.get("bill")),
+                "default_dates": default_dates, **self._crm_order_page_values(order_sudo, can_write), **extra}
 
-    @http.route("/my/supplier/orders/<int:order_id>", type="http", auth="user", website=True)
-    def portal_supplier_order(self, order_id, access_token=None, message=None, bill=None, **kw):
+    def _purchase_order_get_page_view_values(self, order, access_token, **kwargs):
+        values = super()._purchase_order_get_page_view_values(order, access_token, **kwargs)
+        values.update(self._crm_supplier_values(order.sudo()))
+        return values
+
+    def _crm_order_page(self, order_sudo, access_token=None, status=200, **extra):
+        """Odoo's order page after a refused form (status 400), with the vendor's typed values and the errors."""
+        values = self._purchase_order_get_page_view_values(order_sudo, parse_token(access_token))
+        values.update(extra)
+        if order_sudo.company_id:
+            values["res_company"] = order_sudo.company_id
+        return request.render("purchase.portal_my_purchase_order", values, status=status)
+
+    @http.route("/my/supplier/orders/<int:order_id>", type="http", auth="user", website=True, readonly=True)
+    def portal_supplier_order(self, order_id, access_token=None, **kw):
+        """Moved to Odoo's ``/my/purchase/<id>`` (301), once the vendor may see the order (404 otherwise)."""
         order_sudo = self._crm_order_check(order_id, access_token)
-        return self._crm_order_page(order_sudo, access_token, message=message if isinstance(message, str) else None,
-                                    new_bill_id=parse_id(bill))
+        args = {key: value for key, value in request.httprequest.args.items()
+                if key in ("access_token", "message", "bill") and isinstance(value, str)}
+        query = f"?{urlencode(args)}" if args else ""
+        return request.redirect(f"/my/purchase/{order_sudo.id}{query}", code=301)
 
     # ------------------------------------------------------------------ actions (POST only, CSRF checked)
     @http.route("/my/supplier/orders/<int:order_id>/acknowledge", type="http", auth="user", website=True,
@@ -111,7 +158,7 @@ class SupplierOrderPortal(SupplierPortal):
         if not order_sudo._crm_supplier_can_edit():
             return self._crm_bad_request(request.env._("This order is locked, done or cancelled: it is read-only."))
         order_sudo.action_crm_supplier_acknowledge()
-        return request.redirect(f"/my/supplier/orders/{order_sudo.id}?message=acknowledged")
+        return request.redirect(f"/my/purchase/{order_sudo.id}?message=acknowledged")
 
     @http.route("/my/supplier/orders/<int:order_id>/commit", type="http", auth="user", website=True,
                 methods=["POST"])
@@ -133,7 +180,7 @@ class SupplierOrderPortal(SupplierPortal):
             return self._crm_commit_form_refused(order_sudo, form, str(e), e.errors)
         except (UserError, ValidationError) as e:
             return self._crm_commit_form_refused(order_sudo, form, e.args[0], {})
-        return request.redirect(f"/my/supplier/orders/{order_sudo.id}?message=committed")
+        return request.redirect(f"/my/purchase/{order_sudo.id}?message=committed")
 
     def _crm_commit_form_refused(self, order_sudo, form, message, errors):
         line_keys = {str(line.id) for line in order_sudo.order_line}

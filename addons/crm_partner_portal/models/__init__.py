@@ -1,7 +1,10 @@
 from . import account_move
+from . import crm_channel_evaluation
+from . import crm_distributor_sellout
 from . import crm_supplier_commit
 from . import crm_supplier_forecast
 from . import crm_supplier_forecast_line
+from . import crm_supplier_forecast_sellout
 from . import crm_supplier_scorecard
 from . import crm_supplier_stock_offer
 from . import crm_supplier_webhook
@@ -9,5 +12,6 @@ from . import crm_supplier_webhook_delivery
 from . import purchase_order
 from . import purchase_order_line
 from . import res_config_settings
+from . import res_partner
 from . import res_users
 from . import crm_partner_portal_demo_data

@@ -5,9 +5,12 @@ from datetime import time as dtime
 
 from odoo import Command, api, fields, models
 from odoo.addons.crm_strategy.tools import demo_plan
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
+# Weeks of sell-out the demo distributor reported, the last one confirmed by the company.
+SELLOUT_WEEKS = 16
 # Orders of each vendor: (days ago ordered, state, days late of the receipt (None: not received yet))
 ORDERS = ((150, "purchase", 0), (95, "purchase", 6), (40, "purchase", None), (12, "sent", None), (3, "draft", None))
 
@@ -26,11 +29,13 @@ class CrmPartnerPortalDemoData(models.AbstractModel):
         self = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
         vendors = self._demo_vendors()
         orders = self._demo_orders(vendors)
+        self._demo_vendor_answers(orders)
+        sellout = self._demo_distributor_sellout()
         forecasts = self.env["crm.supplier.forecast"].create([{"partner_id": vendor.id} for vendor in vendors])
         forecasts.action_publish()
         self._demo_stock_offers()
-        _logger.info("crm_partner_portal demo: %s purchase orders, %s forecasts in %.1f s", len(orders),
-                     len(forecasts), time.monotonic() - started)
+        _logger.info("crm_partner_portal demo: %s purchase orders, %s forecasts, %s sell-out rows in %.1f s",
+                     len(orders), len(forecasts), len(sellout), time.monotonic() - started)
 
     def _demo_vendors(self):
         """The five furniture makers and Wood Corner, with the products each supplies (vendor pricelists)."""
@@ -97,6 +102,26 @@ class CrmPartnerPortalDemoData(models.AbstractModel):
                 order.locked = True
         return orders
 
+    def _demo_vendor_answers(self, orders):
+        """What the two portal vendors answered on their received orders (their scorecard): acknowledged a few
+        hours after the order, every line committed for its planned date, one line short."""
+        answered = orders.filtered(lambda o: o.partner_id.ref in ("VND-ERGOSEAT", "VND-NORDWOOD")
+                                   and o.state == "purchase" and o.picking_ids.filtered(lambda p: p.state == "done"))
+        # created when they were ordered (the demo writes three years in one go), for the response time
+        self.env.flush_all()
+        self.env.cr.execute(SQL("UPDATE purchase_order SET create_date = date_order WHERE id IN %s",
+                                tuple(answered.ids) or (0,)))
+        answered.invalidate_recordset(["create_date"])
+        vals_list = []
+        for number, order in enumerate(answered):
+            order.crm_supplier_ack_date = order.date_order + timedelta(hours=3 + 5 * number)
+            order.acknowledged = True
+            for index, line in enumerate(order.order_line):
+                short = 2 if (number + index) % 4 == 0 else 0
+                vals_list.append({"order_line_id": line.id, "quantity": line.product_qty + short,
+                                  "date_commit": line.date_planned.date(), "state": "accepted"})
+        return self.env["crm.supplier.commit"].create(vals_list)
+
     def _demo_stock_offers(self):
         """What the two portal vendors proposed: more stock and a shorter lead time, one approved already."""
         products = self.env["crm.demo.data"]._demo_products()
@@ -111,3 +136,38 @@ class CrmPartnerPortalDemoData(models.AbstractModel):
                               "delay": delay, "min_qty": 5, "price": price})
         offers = self.env["crm.supplier.stock.offer"].create(vals_list)
         offers[0].action_approve()
+
+    def _demo_distributor_sellout(self):
+        """The demo distributor (Nordic Office Distribution, the reseller of the Distributor network channel):
+        SELLOUT_WEEKS weeks of sell-out of what it bought over the last year, a little above its weekly sell-in
+        on the fast movers, with its stock running down. Its portal login is in the demo XML."""
+        channel = self.env.ref("crm_strategy.crm_channel_demo_distributor", raise_if_not_found=False)
+        partner = self.env["res.partner"].search([("email", "=", "orders@nordicoffice.example")], limit=1)
+        if not channel or not partner:
+            return self.env["crm.distributor.sellout"]
+        partner.crm_distributor_channel_id = channel
+        today = fields.Date.context_today(self)
+        this_week = today - timedelta(days=today.weekday())
+        bought = self.env.execute_query(SQL(
+            """SELECT f.product_id, SUM(f.quantity) FROM (%s) f
+                 JOIN product_product pp ON pp.id = f.product_id
+                 JOIN product_template pt ON pt.id = pp.product_tmpl_id AND pt.type = 'consu'
+             GROUP BY 1 ORDER BY 1""",
+            self.env["crm.sales.fact"]._lines_sql(channel.company_id.ids, today - timedelta(days=365), today,
+                                                  partners=SQL("%s", partner.id))))
+        vals_list = []
+        for index, (product_id, qty) in enumerate(bought):
+            weekly = max(qty, 0) / 52.0
+            stock = round(weekly * 8 + 4 + index)
+            for week in range(SELLOUT_WEEKS, 0, -1):
+                sold = max(0, round(weekly * (0.8 + ((week * 7 + index * 3) % 9) / 10.0)))
+                stock = max(0, stock - sold + (round(weekly * 4) if week % 4 == 0 else 0))
+                vals_list.append({
+                    "partner_id": partner.id, "channel_id": channel.id, "company_id": channel.company_id.id,
+                    "product_id": product_id, "week_start": this_week - timedelta(weeks=week),
+                    "qty_sold": sold, "qty_stock": stock, "source": "file" if week % 2 else "form",
+                    "state": "confirmed" if week > 2 else "reported"})
+        rows = self.env["crm.distributor.sellout"].create(vals_list)
+        evaluations = self.env["crm.channel.evaluation"].search([("channel_id", "=", channel.id)])
+        self.env["crm.channel.evaluation"]._crm_write_sell_through(evaluations)
+        return rows

@@ -5,7 +5,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import SupplierPortalCommon, SupplierPortalHttpCommon
-from .portal_html import DAY, dates_shown, field_error, input_of, texts
+from .portal_html import DAY, dates_shown, field_error, has_class, input_of, texts, tree
 
 
 @tagged("post_install", "-at_install")
@@ -33,26 +33,51 @@ class TestSupplierPortal(SupplierPortalHttpCommon, SupplierPortalCommon, HttpCas
         self.assertIn("/my/supplier", self.url_open("/my").text)
 
     def test_orders_list_search_sort_page(self):
-        response = self.url_open("/my/supplier/orders")
+        """One order list: Odoo's /my/purchase, with the suite's filters, search and the vendor's answers."""
+        self.po_a._crm_register_supplier_commits({self.line_bolt: [
+            {"kind": "commit", "quantity": 100, "date_commit": self.date_planned.date()}]}, self.contact_a)
+        response = self.url_open("/my/purchase?filterby=crm_all")
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.po_a.name, response.text)
         self.assertIn("o_portal_submenu", response.text)
         self._assert_no_foreign_data(response.text)
-        response = self.url_open(f"/my/supplier/orders?sortby=name&filterby=rfq&search={self.po_a.name}")
+        answers = {row.get("data-order-id"): " ".join(row.text_content().split())
+                   for row in tree(response).xpath(f"//td[{has_class('o_crm_supplier_order_answer')}]")}
+        self.assertEqual(answers[str(self.po_a.id)], "To acknowledge 1 committed")
+        self.assertNotIn(str(self.po_a_draft.id), answers, "drafts are the buyer's business")
+        response = self.url_open(f"/my/purchase?sortby=name&filterby=crm_rfq&search={self.po_a.name}")
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.po_a.name, response.text)
         self.assertNotIn(self.po_a_confirmed.name, response.text)
-        # Unknown sort keys and filters fall back to the defaults; searching the other vendor's reference
-        # finds nothing.
-        response = self.url_open(f"/my/supplier/orders?sortby=x;drop&filterby=zzz&search={self.po_b.name}")
+        # an unknown sort or filter falls back to the defaults; another vendor's order is never found
+        response = self.url_open(f"/my/purchase?sortby=x;drop&filterby=zzz&search={self.po_b.name}")
         self.assertEqual(response.status_code, 200)
-        self.assertNotIn("o_crm_supplier_order_row", response.text)
-        self.assertNotIn(f"/my/supplier/orders/{self.po_b.id}", response.text)
+        self.assertNotIn("o_crm_supplier_order_answer", response.text)
+        self.assertNotIn(f"/my/purchase/{self.po_b.id}", response.text)
         self.assertNotIn(self.vendor_b.name, response.text)
-        self.assertEqual(self.url_open("/my/supplier/orders/page/2").status_code, 200)
+        self.assertEqual(self.url_open("/my/purchase/page/2?filterby=crm_open").status_code, 200)
+
+    def test_old_order_links_redirect(self):
+        """The suite's former list and order pages answer 301 to /my/purchase, filters kept; another vendor's
+        order is still not found."""
+        response = self.url_open(f"/my/supplier/orders?sortby=planned&filterby=rfq&search={self.po_a.name}",
+                                 allow_redirects=False)
+        self.assertEqual(response.status_code, 301)
+        self.assertEqual(response.headers["Location"].split("/my/purchase?", 1)[1],
+                         f"filterby=crm_rfq&sortby=crm_planned&search={self.po_a.name}")
+        response = self.url_open("/my/supplier/orders/page/3?filterby=open", allow_redirects=False)
+        self.assertEqual(response.status_code, 301)
+        self.assertTrue(response.headers["Location"].endswith("/my/purchase/page/3?filterby=crm_open&sortby=date"))
+        response = self.url_open(f"/my/supplier/orders/{self.po_a.id}?message=committed", allow_redirects=False)
+        self.assertEqual(response.status_code, 301)
+        self.assertTrue(response.headers["Location"].endswith(f"/my/purchase/{self.po_a.id}?message=committed"))
+        followed = self.url_open(f"/my/supplier/orders/{self.po_a.id}")
+        self.assertIn(f'name="qty-{self.line_bolt.id}-0"', followed.text)
+        self.assertEqual(self.url_open(f"/my/supplier/orders/{self.po_b.id}", allow_redirects=False).status_code,
+                         404)
 
     def test_order_page_own_and_foreign(self):
-        response = self.url_open(f"/my/supplier/orders/{self.po_a.id}")
+        response = self.url_open(f"/my/purchase/{self.po_a.id}")
         self.assertEqual(response.status_code, 200)
         self.assertIn(f'name="qty-{self.line_bolt.id}-0"', response.text)
         self.assertIn("csrf_token", response.text)
@@ -61,6 +86,11 @@ class TestSupplierPortal(SupplierPortalHttpCommon, SupplierPortalCommon, HttpCas
                 response = self.url_open(f"/my/supplier/orders/{order.id}")
                 self.assertEqual(response.status_code, 404)
                 self._assert_no_foreign_data(response.text)
+        # Odoo's own page: another vendor's order sends back to /my; a draft has no answer section
+        response = self.url_open(f"/my/purchase/{self.po_b.id}", allow_redirects=False)
+        self.assertEqual((response.status_code, response.headers["Location"].rsplit("/", 1)[-1]), (303, "my"))
+        self._assert_no_foreign_data(self.url_open(f"/my/purchase/{self.po_b.id}").text)
+        self.assertNotIn("o_crm_supplier_order_section", self.url_open(f"/my/purchase/{self.po_a_draft.id}").text)
         self.assertEqual(self.url_open("/my/supplier/orders/999999999").status_code, 404)
 
     def test_acknowledge_own_and_foreign(self):
@@ -94,7 +124,7 @@ class TestSupplierPortal(SupplierPortalHttpCommon, SupplierPortalCommon, HttpCas
         self.assertEqual(response.status_code, 303)
         self.assertEqual(sorted(self.line_bolt.crm_supplier_commit_ids.mapped("quantity")), [40, 60])
         self.assertEqual(self.line_nut.crm_commit_status, "rejected")
-        page = self.url_open(f"/my/supplier/orders/{self.po_a.id}").text
+        page = self.url_open(f"/my/purchase/{self.po_a.id}").text
         self.assertIn("&lt;script&gt;alert(", page)
         self.assertNotIn("<script>alert(", page)
         self.assertTrue(self.po_a.activity_ids)
@@ -169,7 +199,7 @@ class TestSupplierPortal(SupplierPortalHttpCommon, SupplierPortalCommon, HttpCas
         proposal as it is must not be refused)."""
         past = fields.Datetime.now() - timedelta(days=10)
         self.line_nut.date_planned = past
-        page = self.url_open(f"/my/supplier/orders/{self.po_a.id}")
+        page = self.url_open(f"/my/purchase/{self.po_a.id}")
         proposed = input_of(page, f"date-{self.line_nut.id}-0").get("value")
         self.assertGreaterEqual(proposed, str(fields.Date.today() - timedelta(days=1)))
         self.assertEqual(input_of(page, f"date-{self.line_bolt.id}-0").get("value"),
@@ -187,13 +217,17 @@ class TestSupplierPortal(SupplierPortalHttpCommon, SupplierPortalCommon, HttpCas
         self._post(f"/my/supplier/orders/{self.po_a.id}/commit", {
             f"qty-{self.line_bolt.id}-0": "100", f"date-{self.line_bolt.id}-0": day.isoformat()})
         expected = day.strftime("%m/%d/%Y")
-        for url in ("/my/supplier", "/my/supplier/orders", f"/my/supplier/orders/{self.po_a.id}"):
+        for url in ("/my/supplier", f"/my/purchase/{self.po_a.id}"):
             with self.subTest(url=url):
                 shown = dates_shown(self.url_open(url))
                 self.assertTrue(shown)
                 for text in shown:
                     self.assertRegex(text, DAY)
-        commits = texts(self.url_open(f"/my/supplier/orders/{self.po_a.id}"), "//ul[contains(@class, 'commits')]/li")
+        # the list is Odoo's: its confirmation date, with the year
+        self.po_a_confirmed.date_approve = self.date_planned
+        listed = texts(self.url_open("/my/purchase"), "//td[@id='order_confirmation']")
+        self.assertIn(self.date_planned.strftime("%m/%d/%Y"), listed[0])
+        commits = texts(self.url_open(f"/my/purchase/{self.po_a.id}"), "//ul[contains(@class, 'commits')]/li")
         self.assertIn(expected, commits[0])
         self.assertNotIn(day.isoformat(), commits[0])
 
@@ -206,7 +240,7 @@ class TestSupplierPortal(SupplierPortalHttpCommon, SupplierPortalCommon, HttpCas
 
     def test_locked_order_is_read_only(self):
         self.po_a_confirmed.button_lock()
-        page = self.url_open(f"/my/supplier/orders/{self.po_a_confirmed.id}")
+        page = self.url_open(f"/my/purchase/{self.po_a_confirmed.id}")
         self.assertEqual(page.status_code, 200)
         self.assertIn("o_crm_supplier_readonly", page.text)
         self.assertNotIn("o_crm_supplier_send_commits", page.text)
@@ -221,13 +255,14 @@ class TestSupplierPortal(SupplierPortalHttpCommon, SupplierPortalCommon, HttpCas
 
     def test_other_vendor_sees_nothing_of_alpha(self):
         self.authenticate("crm_pp_bob", "crm_pp_bob")
-        for url in ("/my/supplier", "/my/supplier/orders", f"/my/supplier/orders/{self.po_a.id}"):
+        for url in ("/my/supplier", "/my/purchase?filterby=crm_all", f"/my/supplier/orders/{self.po_a.id}"):
             with self.subTest(url=url):
                 response = self.url_open(url)
                 self.assertIn(response.status_code, (200, 404))
                 for text in (self.po_a.name, self.po_a_confirmed.name, self.vendor_a.name, self.contact_a.name):
                     self.assertNotIn(text, response.text)
         self.assertEqual(self.url_open(f"/my/supplier/orders/{self.po_a.id}").status_code, 404)
+        self.assertNotIn(self.po_a.name, self.url_open(f"/my/purchase/{self.po_a.id}").text)
 
 
 @tagged("post_install", "-at_install")
@@ -255,7 +290,7 @@ class TestSupplierPortalBill(SupplierPortalHttpCommon, SupplierPortalCommon, Htt
         self.assertEqual(bill.activity_ids.user_id, self.buyer)
 
     def test_uploaded_bill_listed_and_downloadable(self):
-        page = self.url_open(f"/my/supplier/orders/{self.po_a_confirmed.id}")
+        page = self.url_open(f"/my/purchase/{self.po_a_confirmed.id}")
         self.assertIn("o_crm_supplier_no_bill", page.text)
         content = b"%PDF-1.4\n% listed bill\n"
         response = self._upload(self.po_a_confirmed, "INV-042.pdf", content)
@@ -288,7 +323,7 @@ class TestSupplierPortalBill(SupplierPortalHttpCommon, SupplierPortalCommon, Htt
         self.assertEqual(second.move_type, "in_invoice")
         self.assertEqual(second.amount_total, 0)
         self.assertTrue(all(qty >= 0 for qty in second.invoice_line_ids.mapped("quantity")))
-        page = self.url_open(f"/my/supplier/orders/{self.po_a_confirmed.id}")
+        page = self.url_open(f"/my/purchase/{self.po_a_confirmed.id}")
         rows = texts(page, "//tr[contains(@class, 'o_crm_supplier_bill_row')]")
         self.assertEqual([("second.pdf" in rows[0]), ("first.pdf" in rows[1])], [True, True], "newest first")
         amounts = texts(page, "//tr[contains(@class, 'o_crm_supplier_bill_row')]/td[3]")
@@ -310,7 +345,7 @@ class TestSupplierPortalBill(SupplierPortalHttpCommon, SupplierPortalCommon, Htt
                 self.assertEqual(response.status_code, 404)
                 self.assertNotIn(content, response.content)
                 self.assertNotIn("alpha.pdf", response.text)
-        page = self.url_open(f"/my/supplier/orders/{self.po_a_confirmed.id}?access_token="
+        page = self.url_open(f"/my/purchase/{self.po_a_confirmed.id}?access_token="
                              f"{self.po_a_confirmed.access_token}")
         self.assertEqual(page.status_code, 200, "the token opens the order")
         self.assertNotIn("alpha.pdf", page.text, "but not the vendor's bills")
@@ -330,7 +365,7 @@ class TestSupplierPortalBill(SupplierPortalHttpCommon, SupplierPortalCommon, Htt
             "name": "internal-check.pdf", "raw": b"%PDF-1.4\n% buyer notes\n", "res_model": "account.move",
             "res_id": bill.id})
         vendor_file.unlink()
-        page = self.url_open(f"/my/supplier/orders/{self.po_a_confirmed.id}")
+        page = self.url_open(f"/my/purchase/{self.po_a_confirmed.id}")
         self.assertNotIn("internal-check.pdf", page.text)
         self.assertNotIn("o_crm_supplier_bill_download", page.text)
         self.assertEqual(self.url_open(url).status_code, 404)

@@ -43,4 +43,16 @@ class TestSupplierScorecard(SupplierPortalCommon, TransactionCase):
         self.assertAlmostEqual(card.commit_accuracy, 50.0)
         self.assertEqual(card.answered_order_count, 3)
         self.assertGreaterEqual(card.response_hours, 0)
+        # commitment reliability: 10 of 10 nuts and 3 of 5 bolts delivered, committed for today
+        self.assertEqual((card.qty_committed, card.qty_delivered), (15, 13))
+        self.assertAlmostEqual(card.commit_reliability, 100.0 * 13 / 15)
+        self.assertEqual((card.commit_date_from, card.commit_date_to), (today, today))
+        self.assertEqual(card.receipt_date_to, today)
+        self.assertEqual(card.answer_date_from, today)
         self.assertFalse(self.env["crm.supplier.scorecard"].search([("partner_id", "=", self.vendor_b.id)]))
+        # on the portal: Odoo's on-time rate (quantity received on time, last 365 days) and this card
+        vendor_card = self.env["crm.supplier.scorecard"]._crm_vendor_card(self.contact_a)
+        self.vendor_a.invalidate_recordset(["on_time_rate"])
+        self.assertAlmostEqual(vendor_card["on_time_rate"], self.vendor_a.on_time_rate)
+        self.assertEqual(vendor_card["on_time_date_from"], today - timedelta(days=365))
+        self.assertEqual(vendor_card["rows"], card)

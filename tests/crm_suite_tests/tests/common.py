@@ -60,7 +60,8 @@ def setup_vendors(env):
         user = new_test_user(env, f"iso_{key}", groups="base.group_portal", partner_id=person.id,
                              password=f"iso_{key}_pw")
         product = env["product.product"].create({
-            "name": "ZULU-SECRET-PART" if key == "other" else "Own part", "is_storable": True})
+            "name": "ZULU-SECRET-PART" if key == "other" else "Own part", "is_storable": True,
+            "default_code": f"{key.upper()}-PART"})
         info = env["product.supplierinfo"].create({"partner_id": vendor.id,
                                                    "product_tmpl_id": product.product_tmpl_id.id})
         order = env["purchase.order"].create({"partner_id": vendor.id, "order_line": [Command.create({
@@ -69,6 +70,10 @@ def setup_vendors(env):
         order.button_confirm()
         forecast = env["crm.supplier.forecast"].create({"partner_id": vendor.id})
         forecast.action_publish()
+        if key == "own":  # Yankee also resells through a channel: a distributor reporting its sell-out
+            vendor.crm_distributor_channel_id = env["crm.channel"].create({
+                "name": f"{name} resale", "channel_type": "distributor", "rule_type": "utm_source",
+                "source_id": env["utm.source"].create({"name": f"{name} referral"}).id})
         vendors[key] = {"vendor": vendor, "user": user, "product": product, "order": order,
                         "line": order.order_line, "info": info, "forecast": forecast,
                         "bucket": forecast.line_ids[:1]}

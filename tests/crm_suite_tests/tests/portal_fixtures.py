@@ -45,6 +45,7 @@ def db_state(env, vendors):
         env["mail.activity"].search_count([]),
         env["mail.message"].search_count([("model", "in", WRITTEN_MODELS)]),
         env["ir.attachment"].search_count([("res_model", "in", WRITTEN_MODELS)]),
+        env["crm.distributor.sellout"].search_count([]),
     ]
     for vendor in vendors.values():
         state += [vendor["order"].acknowledged, vendor["order"].invoice_ids.ids,
@@ -58,6 +59,7 @@ def write_forms(vendor):
     order, line, forecast = vendor["order"].id, vendor["line"].id, vendor["forecast"].id
     bucket, info = vendor["bucket"].id, vendor["info"].id
     day = str(fields.Date.today() + timedelta(days=7))  # in the future in every time zone
+    past_day, code = str(fields.Date.today() - timedelta(days=8)), vendor["product"].default_code
     return {
         "/my/supplier/orders/<int:order_id>/acknowledge": (f"/my/supplier/orders/{order}/acknowledge", {}, None),
         "/my/supplier/orders/<int:order_id>/commit": (
@@ -67,6 +69,10 @@ def write_forms(vendor):
         "/my/supplier/forecast/<int:forecast_id>/commit": (
             f"/my/supplier/forecast/{forecast}/commit", {f"commit-{bucket}": "3"}, None),
         "/my/supplier/stock": ("/my/supplier/stock", {f"qty-{info}": "7", f"delay-{info}": "4"}, None),
+        "/my/distributor/report": ("/my/distributor/report", {
+            "week": past_day, "product-0": code, "sold-0": "3", "stock-0": "4"}, None),
+        "/my/distributor/upload": ("/my/distributor/upload", {}, {"report": (
+            "sellout.csv", f"product,week,sold,stock\n{code},{past_day},2,5\n".encode(), "text/csv")}),
     }
 
 

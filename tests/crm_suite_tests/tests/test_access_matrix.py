@@ -71,6 +71,8 @@ EXPECTED = {
     "crm.supplier.scorecard": row(purchase_user=READ),
     "crm.supplier.webhook": row(purchase_user=READ),
     "crm.supplier.webhook.delivery": row(purchase_user=READ),
+    # distributors read their own sell-out (record rule) and report it through the portal routes
+    "crm.distributor.sellout": row(strategy_user="rw--", strategy_manager=FULL, purchase_user=READ, portal=READ),
     # wizards (transient): each row is its creator's only (record rules, test_wizard_isolation)
     "crm.channel.strategy.comparison": row(strategy_user=FULL, strategy_manager=FULL),
     "crm.channel.strategy.comparison.line": row(strategy_user=FULL, strategy_manager=FULL),

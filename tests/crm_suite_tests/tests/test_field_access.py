@@ -22,6 +22,7 @@ CHANNEL = frozenset({"strategy_user", "salesman", "invoicing"})
 PURCHASE = frozenset({"purchase_user", "portal"})
 # field -> who reads it; a prefix row covers every field of the suite starting with it on that model
 READERS = {
+    ("res.partner", "crm_distributor_"): frozenset({"strategy_user", "purchase_user"}),  # first match wins
     ("res.partner", "crm_"): STRATEGY,
     ("sale.order", "channel_"): CHANNEL,
     ("account.move", "channel_"): CHANNEL,

@@ -110,7 +110,8 @@ class TestSupplierPortalBadInput(HttpCase):
         for url in (f"/my/supplier/orders/page/{HUGE_ID}", "/my/supplier/orders/page/0",
                     f"/my/supplier/forecast/{self.own['forecast'].id}/page/{HUGE_ID}",
                     "/my/supplier/orders?sortby=nonsense&filterby=nonsense&search_in=nonsense",
-                    "/my/supplier/orders?search=" + "%" * 2000, f"/my/supplier/forecast?search={'x' * 5000}"):
+                    "/my/supplier/orders?search=" + "%" * 2000, f"/my/supplier/forecast?search={'x' * 5000}",
+                    f"/my/purchase/page/{HUGE_ID}", "/my/purchase?sortby=nonsense&filterby=nonsense"):
             with self.subTest(url=url[:80]), mute_logger("odoo.http", "werkzeug"):
                 response = self.url_open(url)
                 self.assertIn(response.status_code, (200, 303, 400, 404), url[:80])

@@ -27,7 +27,7 @@ MAYBE_NUMBERS = {"empty", "blank", "zero", "decimal", "padded"}  # valid or not 
 NUMBER_FIELDS = ("qty", "date", "commit", "delay", "minqty", "price")
 BAD_IDS = ("0", "-1", str(INT4_MAX + 1), "9" * 20)
 READABLE = ("o_crm_supplier_error", "Error 404", ": Bad Request", ": Forbidden", "Too Large")
-ALLOWED = {200, 303, 400, 403, 404, 413}
+ALLOWED = {200, 301, 303, 400, 403, 404, 413}  # 301: the former order pages, moved to /my/purchase
 
 
 @tagged("post_install", "-at_install")
@@ -54,6 +54,7 @@ class TestSupplierPortalFuzz(HttpCase):
         """Complete forms of the write routes with the vendor's ids: rule -> [(form, files)]."""
         line, bucket, info = self.own["line"].id, self.own["bucket"].id, self.own["info"].id
         day = str(fields.Date.today() + timedelta(days=7))  # in the future in every time zone
+        past, code = str(fields.Date.today() - timedelta(days=8)), self.own["product"].default_code
         return {
             "/my/supplier/orders/<int:order_id>/acknowledge": [({}, None)],
             "/my/supplier/orders/<int:order_id>/commit": [
@@ -63,6 +64,9 @@ class TestSupplierPortalFuzz(HttpCase):
             "/my/supplier/forecast/<int:forecast_id>/commit": [({f"commit-{bucket}": "3"}, None)],
             "/my/supplier/stock": [({f"qty-{info}": "7", f"delay-{info}": "4", f"minqty-{info}": "1",
                                      f"price-{info}": "2"}, None)],
+            "/my/distributor/report": [({"week": past, "product-0": code, "sold-0": "3", "stock-0": "4"}, None)],
+            "/my/distributor/upload": [({}, {"report": (
+                "sellout.csv", f"product,week,sold,stock\n{code},{past},2,5\n".encode(), "text/csv")})],
         }
 
     def _routes(self):
@@ -127,7 +131,8 @@ class TestSupplierPortalFuzz(HttpCase):
             for arg in rule.arguments:
                 for value in (*BAD_IDS, other[arg]) if arg != "page" else BAD_IDS:
                     bad_url = self._url(rule, {**self._args(self.own), arg: value})
-                    expect = 200 if arg == "page" else 404
+                    # a page of the former order list: moved to /my/purchase (301), which shows the nearest page
+                    expect = (301 if rule.rule.startswith("/my/supplier/orders") else 200) if arg == "page" else 404
                     self._check(f"{method} {bad_url}", method, bad_url, form=form, files=files, expect=expect)
                     if arg != "page" and method == "GET" and value == other[arg]:
                         for label, token in VALUES.items():  # another vendor's document with a wrong token

@@ -27,6 +27,11 @@ ROUTES = {
     ("/my/supplier/forecast/<int:forecast_id>/xlsx", ANY),
     ("/my/supplier/stock", frozenset({"GET"})),
     ("/my/supplier/stock", POST),
+    ("/my/supplier/scorecard", ANY),
+    ("/my/distributor", ANY),
+    ("/my/distributor/report", POST),
+    ("/my/distributor/upload", POST),
+    ("/my/distributor/forecast", ANY),
 }
 SUITE_MODULES = ("odoo.addons.crm_strategy", "odoo.addons.crm_analytics", "odoo.addons.crm_partner_portal")
 PAYLOAD = '<img src=x onerror="alert(1)">'
@@ -67,6 +72,9 @@ class TestSupplierPortalSurface(HttpCase):
             "/my/supplier/forecast/<int:forecast_id>/commit": f"/my/supplier/forecast/{forecast}/commit",
             "/my/supplier/forecast/<int:forecast_id>/xlsx": f"/my/supplier/forecast/{forecast}/xlsx",
             "/my/supplier/stock": "/my/supplier/stock",
+            "/my/supplier/scorecard": "/my/supplier/scorecard",
+            "/my/distributor": "/my/distributor", "/my/distributor/report": "/my/distributor/report",
+            "/my/distributor/upload": "/my/distributor/upload", "/my/distributor/forecast": "/my/distributor/forecast",
         }
 
     def _state(self):
@@ -74,7 +82,8 @@ class TestSupplierPortalSurface(HttpCase):
         own = self.own
         return (own["order"].acknowledged, own["order"].crm_supplier_commit_ids.ids, own["order"].invoice_ids.ids,
                 own["forecast"].line_ids.mapped("qty_committed"),
-                self.env["crm.supplier.stock.offer"].search([]).ids, own["offer"].qty_available)
+                self.env["crm.supplier.stock.offer"].search([]).ids, own["offer"].qty_available,
+                self.env["crm.distributor.sellout"].search([]).ids)
 
     def test_route_inventory(self):
         found = set()
@@ -182,6 +191,7 @@ class TestSupplierPortalSurface(HttpCase):
                                    {f"qty-{info.id}": "1", f"delay-{info.id}": PAYLOAD},
                                    {f"qty-{info.id}": "1", f"delay-{info.id}": "1", f"minqty-{info.id}": PAYLOAD},
                                    {f"qty-{info.id}": "1", f"delay-{info.id}": "1", f"price-{info.id}": PAYLOAD}],
+            "/my/distributor/report": [{"week": PAYLOAD, "product-0": PAYLOAD, "sold-0": PAYLOAD, "stock-0": "1"}],
         }
         before = self._state()
         for url, forms in echoed.items():
@@ -191,6 +201,10 @@ class TestSupplierPortalSurface(HttpCase):
                     self.assertEqual(response.status_code, 400)
                     self._assert_escaped(response, url)
                     self.assertIn("Nothing was changed", response.text)
+        response = self.url_open("/my/distributor/upload", data={"csrf_token": csrf}, files={"report": (
+            "s.csv", f"product,week,sold,stock\n{PAYLOAD},{PAYLOAD},{PAYLOAD},1\n".encode(), "text/csv")})
+        self.assertEqual(response.status_code, 400)
+        self._assert_escaped(response, "/my/distributor/upload")
         self.assertEqual(self._state(), before)
         # searches, reflected in the page
         for url in (f"/my/supplier/orders?search={PAYLOAD}", f"/my/supplier/forecast/{forecast.id}?search={PAYLOAD}",

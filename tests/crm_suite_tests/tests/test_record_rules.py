@@ -83,15 +83,16 @@ class TestRecordRules(TransactionCase):
         self.assertEqual(self._visible(self.user_a, "crm.segment", "write", rows), [True, True, True, False])
 
     def test_portal_vendor_rules(self):
-        """Every model a portal vendor reads is limited to its commercial partner (and its company)."""
+        """Every model a portal vendor (or distributor) reads is limited to its commercial partner (and its
+        company)."""
         vendor = self.env["res.partner"].create({"name": "Rules vendor", "is_company": True})
         contact = self.env["res.partner"].create({"name": "Rules contact", "parent_id": vendor.id})
         stranger = self.env["res.partner"].create({"name": "Rules stranger", "is_company": True})
         portal = new_test_user(self.env, "rules_portal", groups="base.group_portal", partner_id=contact.id)
         company = portal.company_id.id
         readable = sorted(m for m, row in EXPECTED.items() if "r" in row["portal"])
-        self.assertEqual(readable, ["crm.supplier.commit", "crm.supplier.forecast", "crm.supplier.forecast.line",
-                                    "crm.supplier.stock.offer"])
+        self.assertEqual(readable, ["crm.distributor.sellout", "crm.supplier.commit", "crm.supplier.forecast",
+                                    "crm.supplier.forecast.line", "crm.supplier.stock.offer"])
         for model in readable:
             with self.subTest(model=model):
                 extra = {"state": "published"} if model == "crm.supplier.forecast" else {}
