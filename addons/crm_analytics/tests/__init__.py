@@ -13,3 +13,4 @@ from . import test_ui
 from . import test_migrations
 from . import test_crm_retention_trigger
 from . import test_crm_process_funnel
+from . import test_customer_banner
