@@ -27,11 +27,11 @@ class CrmProcessFunnel(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True,
                                  help="For a referral, the customer who referred.")
     segment_id = fields.Many2one("crm.segment", string="Primary Segment", readonly=True)
-    channel_id = fields.Many2one("crm.channel", string="Channel", readonly=True)
+    channel_id = fields.Many2one("crm.channel", readonly=True)
     lead_id = fields.Many2one("crm.lead", string="Lead / Opportunity", readonly=True)
     order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
     referred_partner_id = fields.Many2one("res.partner", string="Referred Customer", readonly=True)
-    count = fields.Integer(string="Count", readonly=True)
+    count = fields.Integer(readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -67,16 +67,19 @@ class CrmProcessFunnel(models.Model):
                  WHERE so.state = 'sale'
             ), first_order AS (
                 SELECT DISTINCT ON (rp.commercial_partner_id) rp.commercial_partner_id AS partner_id,
-                       so.company_id, so.channel_id
+                       so.company_id, so.channel_id, so.date_order
                   FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
                  WHERE so.state = 'sale'
               ORDER BY rp.commercial_partner_id, so.date_order, so.id
             ), referral AS (
-                SELECT rp.id AS referred_id, rp.crm_referred_by_id AS partner_id, rp.create_date::date AS date,
+                -- dated when the referred customer arrived: its first order, else its creation
+                SELECT rp.id AS referred_id, rp.crm_referred_by_id AS partner_id,
+                       COALESCE(arrived.date_order::date, rp.create_date::date) AS date,
                        COALESCE(fo.company_id, rp.company_id, ref.company_id) AS company_id, fo.channel_id
                   FROM res_partner rp
                   JOIN res_partner ref ON ref.id = rp.crm_referred_by_id
              LEFT JOIN first_order fo ON fo.partner_id = ref.commercial_partner_id
+             LEFT JOIN first_order arrived ON arrived.partner_id = rp.commercial_partner_id
                  WHERE rp.crm_referred_by_id IS NOT NULL AND rp.active
             ), events AS (
                 SELECT 1 AS stage_no, 'awareness' AS phase, 'lead' AS stage, created AS date, company_id,

@@ -29,7 +29,7 @@ class CrmRetentionReport(models.Model):
     contacted_count = fields.Integer(string="Contacted", readonly=True, help="The retention activity was done.")
     bought_again_count = fields.Integer(string="Bought Again", readonly=True,
                                         help="A customer invoice dated after the trigger.")
-    revenue_since = fields.Monetary(string="Revenue Since", readonly=True,
+    revenue_since = fields.Monetary(readonly=True,
                                     help="Net invoiced revenue of the customer after the trigger date.")
     clv = fields.Monetary(string="CLV at Trigger", readonly=True)
 

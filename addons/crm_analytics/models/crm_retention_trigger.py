@@ -31,11 +31,11 @@ class CrmRetentionTrigger(models.Model):
     rfm_segment = fields.Selection(rfm.SEGMENTS, string="RFM Segment")
     previous_p_alive = fields.Float(string="P(alive) Before", digits=(16, 4), aggregator="avg")
     p_alive = fields.Float(string="P(alive)", digits=(16, 4), aggregator="avg")
-    threshold = fields.Float(string="Threshold", digits=(16, 4), aggregator=None,
+    threshold = fields.Float(digits=(16, 4), aggregator=None,
                              help="The P(alive) threshold in force at the refresh.")
     clv = fields.Monetary(string="CLV", help="The customer's CLV at the refresh.")
     metrics_id = fields.Many2one("crm.customer.metrics", string="Why These Figures", ondelete="set null")
-    activity_id = fields.Many2one("mail.activity", string="Activity", ondelete="set null", index="btree_not_null")
+    activity_id = fields.Many2one("mail.activity", ondelete="set null", index="btree_not_null")
     contacted_date = fields.Date(related="activity_id.date_done", store=True, string="Contacted On",
                                  help="When the owner marked the activity done.")
     bought_again_date = fields.Date(
@@ -121,10 +121,11 @@ class CrmRetentionTrigger(models.Model):
         if not with_owner or not activity_type:
             return
         model_id = self.env["ir.model"]._get_id("res.partner")
-        deadline = fields.Date.add(fields.Date.context_today(self), days=activity_type.delay_count or 3)
+        delay = activity_type.delay_count or 3
         activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
             "res_model_id": model_id, "res_id": trigger.partner_id.id, "activity_type_id": activity_type.id,
-            "user_id": trigger.user_id.id, "date_deadline": deadline,
+            "user_id": trigger.user_id.id,
+            "date_deadline": fields.Date.add(trigger.trigger_date, days=delay),
             "summary": self.env._("Retention: %s", dict(RETENTION_REASONS)[trigger.reason]),
             "note": trigger._note(),
         } for trigger in with_owner])

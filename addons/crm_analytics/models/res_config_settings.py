@@ -52,8 +52,9 @@ class ResConfigSettings(models.TransientModel):
         help="After each refresh, a customer whose P(alive) falls below this threshold, or whose RFM segment moves "
              "to At Risk / Can't Lose Them, gets a retention activity for its salesperson.")
     crm_analytics_retention_activity_type_id = fields.Many2one(
-        "mail.activity.type", string="Retention activity type", config_parameter="crm_analytics.retention_activity_type_id",
-        groups="base.group_system", help="Empty: the Retention call type.")
+        "mail.activity.type", string="Retention activity type",
+        config_parameter="crm_analytics.retention_activity_type_id", groups="base.group_system",
+        help="Empty: the Retention call type.")
     crm_analytics_retention_user_id = fields.Many2one(
         "res.users", string="Retention owner without salesperson", config_parameter="crm_analytics.retention_user_id",
         domain=[("share", "=", False)], groups="base.group_system",

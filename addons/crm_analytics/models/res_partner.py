@@ -1,6 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.addons.crm_strategy.tools.access import USER_GROUP, check_group
+from odoo.exceptions import ValidationError
 
 from ..lib import rfm
 

@@ -1,7 +1,6 @@
+from odoo.addons.crm_strategy.tests.common import CrmChannelCase
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
-
-from odoo.addons.crm_strategy.tests.common import CrmChannelCase
 
 
 @tagged("post_install", "-at_install")

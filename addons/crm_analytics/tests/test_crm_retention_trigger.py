@@ -95,7 +95,7 @@ class TestRetentionTrigger(HandCheckedCase):
         self.assertAlmostEqual(bob.bought_again_revenue, 300.0)
         self.assertFalse(alice.bought_again_date)
         Report = self.env["crm.retention.report"]
-        [(month, triggered, contacted, bought, revenue)] = Report._read_group(
+        [(_month, triggered, contacted, bought, revenue)] = Report._read_group(
             [("company_id", "=", self.company.id)], ["trigger_date:month"],
             ["triggered_count:sum", "contacted_count:sum", "bought_again_count:sum", "revenue_since:sum"])
         self.assertEqual((triggered, contacted, bought), (2, 1, 1))

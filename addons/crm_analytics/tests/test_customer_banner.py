@@ -24,8 +24,8 @@ class TestCustomerBanner(HttpCase):
         cls.plain_salesperson = new_test_user(
             cls.env, "banner_plain_salesperson", groups="sales_team.group_sale_salesman", **company_vals)
         cls.sales_manager = new_test_user(
-            cls.env, "banner_sales_manager", groups="sales_team.group_sale_manager,crm_strategy.group_crm_strategy_user",
-            **company_vals)
+            cls.env, "banner_sales_manager",
+            groups="sales_team.group_sale_manager,crm_strategy.group_crm_strategy_user", **company_vals)
         product = cls.env["product.product"].create({"name": "Banner desk", "list_price": 300.0})
         cls.order = cls.env["sale.order"].create({
             "partner_id": cls.row.partner_id.id, "user_id": cls.salesperson.id, "company_id": company.id,

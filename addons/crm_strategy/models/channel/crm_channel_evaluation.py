@@ -210,7 +210,7 @@ class CrmChannelEvaluation(models.Model):
         if not measured:
             row["_potential"] = True
             for estimate in used:
-                label, scaled = ESTIMATE_MEASURES[estimate.measure]
+                scaled = ESTIMATE_MEASURES[estimate.measure][1]
                 if estimate.measure != "brand_fit":
                     row[estimate.measure] = estimate.value * months / 12.0 if scaled else estimate.value
             cost, margin = row.get("channel_cost", 0.0), row.get("margin", 0.0)
