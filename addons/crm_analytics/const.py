@@ -68,20 +68,21 @@ STAGING_COLUMNS = {
     "clv_model": "float8",
 }
 
-# The CRM process of the customer journey (crm.process.funnel): phases and the stages counted in each.
+# The CRM process of the customer journey (crm.process.funnel): phases and the stages counted in each, their
+# keys numbered so that reports group them in the order of the journey.
 FUNNEL_PHASES = [
-    ("awareness", "1. Awareness"),
-    ("conversion", "2. Conversion"),
-    ("retention", "3. Retention"),
-    ("loyalty", "4. Loyalty / referral"),
+    ("1_awareness", "1. Awareness"),
+    ("2_conversion", "2. Conversion"),
+    ("3_retention", "3. Retention"),
+    ("4_loyalty", "4. Loyalty / referral"),
 ]
 FUNNEL_STAGES = [
-    ("lead", "Leads created"),
-    ("opportunity", "Opportunities"),
-    ("won", "Opportunities won"),
-    ("first_order", "First orders"),
-    ("repeat_order", "Repeat orders"),
-    ("referral", "Referrals"),
+    ("1_lead", "Leads created"),
+    ("2_opportunity", "Opportunities"),
+    ("3_won", "Opportunities won"),
+    ("4_first_order", "First orders"),
+    ("5_repeat_order", "Repeat orders"),
+    ("6_referral", "Referrals"),
 ]
 
 # Back-test grades of a CLV fit.

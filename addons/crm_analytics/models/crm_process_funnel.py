@@ -82,27 +82,27 @@ class CrmProcessFunnel(models.Model):
              LEFT JOIN first_order arrived ON arrived.partner_id = rp.commercial_partner_id
                  WHERE rp.crm_referred_by_id IS NOT NULL AND rp.active
             ), events AS (
-                SELECT 1 AS stage_no, 'awareness' AS phase, 'lead' AS stage, created AS date, company_id,
+                SELECT 1 AS stage_no, '1_awareness' AS phase, '1_lead' AS stage, created AS date, company_id,
                        partner_id, channel_id, lead_id, NULL::int AS order_id, NULL::int AS referred_id, lead_id AS ref
                   FROM lead_event
                 UNION ALL
-                SELECT 2, 'awareness', 'opportunity', converted, company_id, partner_id, channel_id, lead_id,
+                SELECT 2, '1_awareness', '2_opportunity', converted, company_id, partner_id, channel_id, lead_id,
                        NULL, NULL, lead_id
                   FROM lead_event WHERE type = 'opportunity'
                 UNION ALL
-                SELECT 3, 'conversion', 'won', COALESCE(closed, converted), company_id, partner_id, channel_id,
+                SELECT 3, '2_conversion', '3_won', COALESCE(closed, converted), company_id, partner_id, channel_id,
                        lead_id, NULL, NULL, lead_id
                   FROM lead_event WHERE won
                 UNION ALL
-                SELECT 4, 'conversion', 'first_order', date, company_id, partner_id, channel_id, NULL, order_id,
+                SELECT 4, '2_conversion', '4_first_order', date, company_id, partner_id, channel_id, NULL, order_id,
                        NULL, order_id
                   FROM orders WHERE rank = 1
                 UNION ALL
-                SELECT 5, 'retention', 'repeat_order', date, company_id, partner_id, channel_id, NULL, order_id,
+                SELECT 5, '3_retention', '5_repeat_order', date, company_id, partner_id, channel_id, NULL, order_id,
                        NULL, order_id
                   FROM orders WHERE rank > 1
                 UNION ALL
-                SELECT 6, 'loyalty', 'referral', date, company_id, partner_id, channel_id, NULL, NULL,
+                SELECT 6, '4_loyalty', '6_referral', date, company_id, partner_id, channel_id, NULL, NULL,
                        referred_id, referred_id
                   FROM referral
             )

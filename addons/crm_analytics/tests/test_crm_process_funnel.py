@@ -47,36 +47,36 @@ class TestCrmProcessFunnel(CrmChannelCase):
 
     def test_stage_counts(self):
         self.assertEqual(self._counts(), {
-            ("lead",): 5, ("opportunity",): 3, ("won",): 2, ("first_order",): 2, ("repeat_order",): 1,
-            ("referral",): 1})
+            ("1_lead",): 5, ("2_opportunity",): 3, ("3_won",): 2, ("4_first_order",): 2, ("5_repeat_order",): 1,
+            ("6_referral",): 1})
         phases = self.Funnel._read_group([("company_id", "=", self.company.id)], ["phase"], ["count:sum"])
-        self.assertEqual(dict(phases), {"awareness": 8, "conversion": 4, "retention": 1, "loyalty": 1})
+        self.assertEqual(dict(phases), {"1_awareness": 8, "2_conversion": 4, "3_retention": 1, "4_loyalty": 1})
 
     def test_per_channel(self):
         self.assertEqual(self._counts("channel_id"), {
-            ("lead", self.field.id): 3, ("lead", self.phone_channel.id): 2,
-            ("opportunity", self.field.id): 2, ("opportunity", self.phone_channel.id): 1,
-            ("won", self.field.id): 2,
-            ("first_order", self.web.id): 1, ("first_order", self.field.id): 1,
-            ("repeat_order", self.field.id): 1,
-            ("referral", self.web.id): 1})
+            ("1_lead", self.field.id): 3, ("1_lead", self.phone_channel.id): 2,
+            ("2_opportunity", self.field.id): 2, ("2_opportunity", self.phone_channel.id): 1,
+            ("3_won", self.field.id): 2,
+            ("4_first_order", self.web.id): 1, ("4_first_order", self.field.id): 1,
+            ("5_repeat_order", self.field.id): 1,
+            ("6_referral", self.web.id): 1})
 
     def test_per_segment(self):
         self.assertEqual(self._counts("segment_id"), {
-            ("lead", self.segment_two.id): 3, ("lead", self.segment_third.id): 1, ("lead", False): 1,
-            ("opportunity", self.segment_two.id): 2, ("opportunity", self.segment_third.id): 1,
-            ("won", self.segment_two.id): 2,
-            ("first_order", self.segment_two.id): 2,
-            ("repeat_order", self.segment_two.id): 1,
-            ("referral", self.segment_two.id): 1})
+            ("1_lead", self.segment_two.id): 3, ("1_lead", self.segment_third.id): 1, ("1_lead", False): 1,
+            ("2_opportunity", self.segment_two.id): 2, ("2_opportunity", self.segment_third.id): 1,
+            ("3_won", self.segment_two.id): 2,
+            ("4_first_order", self.segment_two.id): 2,
+            ("5_repeat_order", self.segment_two.id): 1,
+            ("6_referral", self.segment_two.id): 1})
 
     def test_rows_point_at_their_documents(self):
-        referral = self.Funnel.search([("company_id", "=", self.company.id), ("stage", "=", "referral")])
+        referral = self.Funnel.search([("company_id", "=", self.company.id), ("stage", "=", "6_referral")])
         self.assertEqual((referral.partner_id, referral.referred_partner_id), (self.customer_big, self.friend))
-        repeat = self.Funnel.search([("company_id", "=", self.company.id), ("stage", "=", "repeat_order")])
+        repeat = self.Funnel.search([("company_id", "=", self.company.id), ("stage", "=", "5_repeat_order")])
         self.assertEqual(repeat.order_id, self.o3)
         self.assertEqual(repeat.date, self.o3.date_order.date())
-        won = self.Funnel.search([("company_id", "=", self.company.id), ("stage", "=", "won")])
+        won = self.Funnel.search([("company_id", "=", self.company.id), ("stage", "=", "3_won")])
         self.assertEqual(won.lead_id, self.l3 | self.l4)
 
     def test_referral_checks_and_access(self):

@@ -86,8 +86,8 @@ class CrmChannelEvaluation(models.Model):
     brand_fit = fields.Float(aggregator="avg", help="Estimated fit of the channel with the brand, 0 to 10 (never "
                                                     "measured).")
     estimated = fields.Boolean(
-        help="Some figures of the row are estimates (the channel had no sales of its own in the period, or a "
-             "brand fit was estimated): see Estimated Figures.")
+        help="A potential channel: no sales of its own in the period, so its reach and economics are the "
+             "estimates listed in Estimated Figures.")
     estimate_note = fields.Text(string="Estimated Figures", help="The estimated figures used, with their source.")
 
     _channel_period_uniq = models.Constraint(
@@ -217,7 +217,7 @@ class CrmChannelEvaluation(models.Model):
             row.update(profit=margin - cost, roi=round(100.0 * (margin - cost) / cost, 2) if cost else 0.0,
                        channel_value=margin - cost)
         labels = dict(self.env["crm.channel.estimate"]._fields["measure"]._description_selection(self.env))
-        row["estimated"] = True
+        row["estimated"] = not measured  # brand fit alone is an estimate by nature, not a potential channel
         row["estimate_note"] = "\n".join(
             self.env._("%(figure)s: %(value)s (source: %(origin)s)", figure=labels[e.measure],
                        value=f"{e.value:,.2f}", origin=e.source) for e in used)
@@ -304,7 +304,7 @@ class CrmChannelEvaluation(models.Model):
             dependent=row["dependent_customer_count"], share=f"{row['customer_share']:.1f}",
             hhi=f"{row['hhi']:.0f}", label=_hhi_label(env, row["hhi"])))
         parts.append(env._("Channel value %s.", money(row["channel_value"])))
-        if row.get("estimated"):
+        if row.get("estimate_note"):
             parts.append(env._("Estimated, not measured: %s.", (row.get("estimate_note") or "").replace("\n", "; ")))
         if strongest:
             parts.append(env._("Strongest on: %s.", ", ".join(strongest)))

@@ -46,8 +46,8 @@ class TestCrmChannelEstimate(CrmChannelCase):
     def test_measured_channel_keeps_its_figures(self):
         web = self.by_channel[self.web]
         self.assertFigures(web, {"revenue": 1000, "margin": 400, "profit": 300, "brand_fit": 8})
-        self.assertTrue(web.estimated, "its brand fit is an estimate")
-        self.assertNotIn("Old plan", web.estimate_note)
+        self.assertFalse(web.estimated, "measured: not a potential channel")
+        self.assertEqual(web.estimate_note, "Brand fit (0 to 10): 8.00 (source: Workshop)")
         field = self.by_channel[self.field]
         self.assertFalse(field.estimated)
         self.assertFalse(field.estimate_note)
