@@ -305,7 +305,7 @@ class CrmChannelEvaluation(models.Model):
             hhi=f"{row['hhi']:.0f}", label=_hhi_label(env, row["hhi"])))
         parts.append(env._("Channel value %s.", money(row["channel_value"])))
         if row.get("estimate_note"):
-            parts.append(env._("Estimated, not measured: %s.", (row.get("estimate_note") or "").replace("\n", "; ")))
+            parts.append(env._("Estimated, not measured: %s.", row["estimate_note"].replace("\n", "; ")))
         if strongest:
             parts.append(env._("Strongest on: %s.", ", ".join(strongest)))
         if weakest:
