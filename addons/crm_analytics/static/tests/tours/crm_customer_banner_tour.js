@@ -43,6 +43,22 @@ async function checkFigures() {
     }
 }
 
+/** The profit of the banner against the customer profitability (the P&L's twelve months), read on its own. */
+async function checkProfit() {
+    const orderId = parseInt(window.location.pathname.split("/").pop());
+    const [order] = await callKw("sale.order", "read", [[orderId], ["partner_id", "company_id"]]);
+    const [partner] = await callKw("res.partner", "read", [[order.partner_id[0]], ["commercial_partner_id"]]);
+    const rows = await callKw("crm.customer.profitability", "search_read", [
+        [["partner_id", "=", partner.commercial_partner_id[0]], ["company_id", "=", order.company_id[0]]],
+        ["profit"],
+    ]);
+    const profit = rows.reduce((total, row) => total + row.profit, 0);
+    const shown = document.querySelector(`${BANNER} .o_crm_banner_profit .o_field_widget[name=crm_banner_profit]`);
+    if (digits(shown.textContent) !== digits(Math.abs(profit).toFixed(2))) {
+        throw new Error(`Customer banner: profit ${shown.textContent} is not ${profit.toFixed(2)}`);
+    }
+}
+
 /** A salesperson opens a quotation of a customer: the banner above the form gives the customer's segment and
  * strategy action, CLV with its grade and P(alive), equal to the metrics; the profit is not for them. */
 registry.category("web_tour.tours").add("crm_customer_banner_tour", {
@@ -58,6 +74,10 @@ registry.category("web_tour.tours").add("crm_customer_banner_tour", {
 registry.category("web_tour.tours").add("crm_customer_banner_manager_tour", {
     steps: () => [
         { trigger: `${BANNER} .o_crm_banner_p_alive`, run: checkFigures },
-        { trigger: `${BANNER} .o_crm_banner_profit:contains(20)`, content: "Profit with its period and year" },
+        {
+            trigger: `${BANNER} .o_crm_banner_profit .o_field_widget[name=crm_banner_profit_period]:contains(20)`,
+            content: "Profit with its period and year",
+            run: checkProfit,
+        },
     ],
 });
