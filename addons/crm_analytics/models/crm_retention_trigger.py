@@ -82,22 +82,25 @@ class CrmRetentionTrigger(models.Model):
         self.env.flush_all()
         rows = self.env.execute_query_dict(SQL(
             """
-            SELECT m.id AS metrics_id, m.partner_id, m.segment_id, m.rfm_segment, m.p_alive, m.clv,
-                   p.rfm_segment AS previous_rfm_segment, p.p_alive AS previous_p_alive,
-                   (m.p_alive < %(threshold)s AND p.p_alive >= %(threshold)s) AS by_p_alive,
-                   (m.rfm_segment IN %(risk)s AND COALESCE(p.rfm_segment, '') NOT IN %(risk)s) AS by_rfm,
-                   owner.id AS owner_id
-              FROM crm_customer_metrics m
-              JOIN %(previous)s p ON p.partner_id = m.partner_id
-              JOIN res_partner rp ON rp.id = m.partner_id
+            WITH crossed AS (
+                SELECT m.id AS metrics_id, m.partner_id, m.company_id, m.segment_id, m.rfm_segment, m.p_alive, m.clv,
+                       p.rfm_segment AS previous_rfm_segment, p.p_alive AS previous_p_alive,
+                       COALESCE(m.p_alive < %(threshold)s AND p.p_alive >= %(threshold)s, FALSE) AS by_p_alive,
+                       COALESCE(m.rfm_segment IN %(risk)s AND COALESCE(p.rfm_segment, '') NOT IN %(risk)s, FALSE)
+                           AS by_rfm
+                  FROM crm_customer_metrics m
+                  JOIN %(previous)s p ON p.partner_id = m.partner_id
+                 WHERE m.company_id = %(company)s
+            )
+            SELECT c.*, owner.id AS owner_id
+              FROM crossed c
+              JOIN res_partner rp ON rp.id = c.partner_id
          LEFT JOIN res_users owner ON owner.id = rp.user_id AND owner.active
-             WHERE m.company_id = %(company)s
-               AND ((m.p_alive < %(threshold)s AND p.p_alive >= %(threshold)s)
-                    OR (m.rfm_segment IN %(risk)s AND COALESCE(p.rfm_segment, '') NOT IN %(risk)s))
+             WHERE (c.by_p_alive OR c.by_rfm)
                AND NOT EXISTS (
                     SELECT 1 FROM crm_retention_trigger t JOIN mail_activity a ON a.id = t.activity_id
-                     WHERE t.partner_id = m.partner_id AND t.company_id = m.company_id AND a.active)
-          ORDER BY m.partner_id
+                     WHERE t.partner_id = c.partner_id AND t.company_id = c.company_id AND a.active)
+          ORDER BY c.partner_id
             """,
             threshold=threshold, risk=AT_RISK_SEGMENTS, previous=SQL.identifier(previous_table), company=company.id))
         if not rows:
