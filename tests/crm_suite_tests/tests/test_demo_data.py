@@ -133,8 +133,16 @@ class TestDemoCompany(TransactionCase):
             with self.subTest(segment=segment.name):
                 self.assertGreater(segment.member_count, 10)
         evaluations = self.env["crm.channel.evaluation"].search([("company_id", "=", self.company.id)])
-        self.assertEqual(len(evaluations.channel_id), len(CHANNELS))
-        self.assertTrue(all(e.revenue > 0 for e in evaluations))
+        potential = self.env.ref("crm_strategy.crm_channel_demo_marketplace")
+        self.assertEqual(len(evaluations.channel_id), len(CHANNELS) + 1, "the sales channels and the marketplace")
+        measured = evaluations.filtered(lambda e: e.channel_id != potential)
+        self.assertTrue(all(e.revenue > 0 and not e.estimated for e in measured))
+        # the potential channel has no sale: scored on its estimates, ranked with the others
+        for evaluation in evaluations.filtered(lambda e: e.channel_id == potential):
+            self.assertTrue(evaluation.estimated)
+            self.assertGreater(evaluation.revenue, 0)
+            self.assertIn("(source: ", evaluation.estimate_note)
+            self.assertGreater(evaluation.rank, 0)
         [(margin, revenue)] = self._fetch("SELECT SUM(margin), SUM(revenue) FROM crm_sales_fact WHERE cost >= 0")
         self.assertLessEqual(margin, revenue)
         self.assertGreater(self.env["crm.lead"].search_count([("type", "=", "opportunity")]), 100)
