@@ -1,6 +1,7 @@
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -57,7 +58,7 @@ class TestCustomerBanner(HttpCase):
         self.assertIn("crm_banner_clv", self.order.with_user(self.salesperson).read(["crm_banner_clv"])[0])
         # nor over JSON-RPC: the field is unknown to them
         self.authenticate("banner_salesperson", "banner_salesperson")
-        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"), mute_logger("odoo.http"):
             self.make_jsonrpc_request("/web/dataset/call_kw/sale.order/read", {
                 "model": "sale.order", "method": "read", "args": [[self.order.id], ["crm_banner_profit"]],
                 "kwargs": {}})
