@@ -27,7 +27,17 @@ SETTINGS = {
     "backtest_months": 12,
     "rfm_bins": rfm.BINS,
     "clv_min_repeat": clv_basis.MIN_REPEAT,
+    "retention_threshold": 30.0,  # % of P(alive) under which a customer triggers a retention activity
 }
+
+# Retention triggers: the RFM groups that ask for a retention call, and the activity type they create by default.
+AT_RISK_SEGMENTS = ("at_risk", "cannot_lose")
+RETENTION_ACTIVITY_TYPE = "crm_analytics.mail_activity_type_retention"
+RETENTION_REASONS = [
+    ("p_alive", "P(alive) fell below the threshold"),
+    ("rfm", "Moved to At Risk / Can't Lose Them"),
+    ("both", "Both"),
+]
 
 # Columns the numpy model writes, in staging-table order, with their PostgreSQL types.
 STAGING_COLUMNS = {
@@ -57,3 +67,26 @@ STAGING_COLUMNS = {
     "clv_high": "float8",
     "clv_model": "float8",
 }
+
+# The CRM process of the customer journey (crm.process.funnel): phases and the stages counted in each, their
+# keys numbered so that reports group them in the order of the journey.
+FUNNEL_PHASES = [
+    ("1_awareness", "1. Awareness"),
+    ("2_conversion", "2. Conversion"),
+    ("3_retention", "3. Retention"),
+    ("4_loyalty", "4. Loyalty / referral"),
+]
+FUNNEL_STAGES = [
+    ("1_lead", "Leads created"),
+    ("2_opportunity", "Opportunities"),
+    ("3_won", "Opportunities won"),
+    ("4_first_order", "First orders"),
+    ("5_repeat_order", "Repeat orders"),
+    ("6_referral", "Referrals"),
+]
+
+# Back-test grades of a CLV fit.
+GRADES = [("A", "A - clearly beats the naive forecast"), ("B", "B - no worse than naive"),
+          ("C", "C - worse than naive")]
+# Who reads a customer's profit on the sales screens: the strategy managers and the sales managers.
+PROFIT_GROUPS = "crm_strategy.group_crm_strategy_manager,sales_team.group_sale_manager"

@@ -86,7 +86,21 @@ CRITERION_MEASURES = {
     "customer_share": ("Share of dependent customers", True),
     "hhi": ("Customer concentration (HHI)", False),
     "channel_value": ("Channel value", True),
+    "brand_fit": ("Brand fit", True),
 }
+
+# What can be estimated for a channel with no history of its own (a potential channel), typed with its
+# source: measure -> (label, scaled to the evaluated period). Amounts are a year's and scaled to the period;
+# reach and brand fit are not. The measured figures win whenever the channel sold in the period, except
+# brand fit, which is never measured.
+ESTIMATE_MEASURES = {
+    "customer_count": ("Expected reach (customers)", False),
+    "revenue": ("Expected revenue (a year)", True),
+    "margin": ("Expected margin (a year)", True),
+    "channel_cost": ("Expected cost (a year)", True),
+    "brand_fit": ("Brand fit (0 to 10)", False),
+}
+BRAND_FIT_MAX = 10.0
 
 # the role of a channel for a segment in a channel strategy
 CHANNEL_ROLES = [("primary", "Primary"), ("secondary", "Secondary"), ("none", "None")]

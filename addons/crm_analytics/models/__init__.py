@@ -3,6 +3,9 @@ from . import crm_customer_metrics_read
 from . import crm_customer_metrics_store
 from . import crm_customer_metrics
 from . import crm_customer_metrics_request
+from . import crm_customer_metrics_retention
+from . import crm_retention_trigger
+from . import crm_retention_report
 from . import crm_cohort_retention
 from . import crm_revenue_forecast
 from . import crm_marketing_spend
@@ -11,4 +14,7 @@ from . import res_config_settings
 from . import crm_customer_metrics_explanation
 from . import crm_analytics_dashboard
 from . import res_partner
+from . import res_partner_banner
+from . import sale_order
+from . import crm_process_funnel
 from . import crm_analytics_demo_data

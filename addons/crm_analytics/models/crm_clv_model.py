@@ -2,12 +2,11 @@ import numpy as np
 
 from odoo import api, fields, models
 
+from ..const import GRADES
 from ..lib import clv, clv_basis
 from ..lib.bgnbd import BGNBDFit
 from ..lib.gamma_gamma import GammaGammaFit
 
-GRADES = [("A", "A - clearly beats the naive forecast"), ("B", "B - no worse than naive"),
-          ("C", "C - worse than naive")]
 BASES = [(clv_basis.MODEL, "Model (BG/NBD x Gamma-Gamma)"), (clv_basis.HISTORICAL, "Historical (not a model output)")]
 SPEND_METHODS = [("gamma_gamma", "Gamma-Gamma"), ("shrinkage", "Empirical-Bayes shrinkage")]
 

@@ -47,6 +47,19 @@ class ResConfigSettings(models.TransientModel):
         help="Number of quantile bins of each RFM score (3 to 10; 5 gives the usual quintiles). The named RFM "
              "groups are read on a 5 x 5 grid, onto which other bins are rescaled. Changing it makes the next "
              "refresh a full one.")
+    crm_analytics_retention_threshold = _setting(
+        fields.Float, "retention_threshold", string="Retention trigger: P(alive) below (%)",
+        help="After each refresh, a customer whose P(alive) falls below this threshold, or whose RFM segment moves "
+             "to At Risk / Can't Lose Them, gets a retention activity for its salesperson.")
+    crm_analytics_retention_activity_type_id = fields.Many2one(
+        "mail.activity.type", string="Retention activity type",
+        config_parameter="crm_analytics.retention_activity_type_id", groups="base.group_system",
+        help="Empty: the Retention call type.")
+    crm_analytics_retention_user_id = fields.Many2one(
+        "res.users", string="Retention owner without salesperson", config_parameter="crm_analytics.retention_user_id",
+        domain=[("share", "=", False)], groups="base.group_system",
+        help="Who gets the retention activity of a customer without a salesperson; empty: nobody (the trigger is "
+             "still recorded).")
     crm_analytics_refresh_active = fields.Boolean(
         string="Scheduled refresh", help="Refresh the customer metrics, cohorts and forecast automatically.",
         groups="base.group_system")
@@ -59,9 +72,11 @@ class ResConfigSettings(models.TransientModel):
         groups="base.group_system")
 
     @api.constrains("crm_analytics_rfm_bins", "crm_analytics_refresh_interval", "crm_analytics_refresh_hour",
-                    "crm_analytics_clv_min_repeat")
+                    "crm_analytics_clv_min_repeat", "crm_analytics_retention_threshold")
     def _check_crm_analytics_schedule(self):
         for settings in self:
+            if not 0.0 <= settings.crm_analytics_retention_threshold <= 100.0:
+                raise ValidationError(self.env._("The retention threshold is a P(alive) between 0 and 100 %."))
             if settings.crm_analytics_clv_min_repeat < 1:
                 raise ValidationError(self.env._("The minimum number of repeat customers must be at least 1."))
             if not rfm.MIN_BINS <= settings.crm_analytics_rfm_bins <= rfm.MAX_BINS:

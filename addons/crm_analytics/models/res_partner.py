@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.addons.crm_strategy.tools.access import USER_GROUP, check_group
+from odoo.exceptions import ValidationError
 
 from ..lib import rfm
 
@@ -21,6 +22,19 @@ class ResPartner(models.Model):
     crm_p_alive = fields.Float(compute="_compute_crm_metrics", string="P(alive)", groups=USER_GROUP)
     crm_rfm_segment = fields.Selection(rfm.SEGMENTS, compute="_compute_crm_metrics", string="RFM Segment",
                                        groups=USER_GROUP)
+
+    # the loyalty stage of the CRM process: who brought this customer (salespeople record it)
+    crm_referred_by_id = fields.Many2one(
+        "res.partner", string="Referred By", index="btree_not_null", ondelete="set null", copy=False,
+        groups="sales_team.group_sale_salesman,crm_strategy.group_crm_strategy_user",
+        help="The customer who referred this one: counted as a referral of the referrer in the CRM process funnel.")
+
+    @api.constrains("crm_referred_by_id")
+    def _check_crm_referred_by(self):
+        for partner in self:
+            if partner.crm_referred_by_id and partner.crm_referred_by_id.commercial_partner_id \
+                    == partner.commercial_partner_id:
+                raise ValidationError(self.env._("%s cannot be referred by itself.", partner.display_name))
 
     @api.depends_context("company")
     def _compute_crm_metrics(self):

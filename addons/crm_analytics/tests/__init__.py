@@ -11,3 +11,6 @@ from . import test_crm_analytics_dashboard
 from . import test_res_config_settings
 from . import test_ui
 from . import test_migrations
+from . import test_crm_retention_trigger
+from . import test_crm_process_funnel
+from . import test_customer_banner

@@ -5,6 +5,7 @@ from .segment import test_crm_segment, test_crm_segment_refresh, test_crm_segmen
 from .channel import (
     test_crm_channel,
     test_crm_channel_evaluation,
+    test_crm_channel_estimate,
     test_crm_channel_evaluation_sql,
     test_crm_channel_strategy,
     test_crm_channel_strategy_comparison_sql,

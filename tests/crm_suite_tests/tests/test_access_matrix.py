@@ -42,6 +42,7 @@ EXPECTED = {
     "crm.customer.profitability": row(strategy_user=READ, strategy_manager=READ),
     "crm.channel": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel.criterion": row(strategy_user=READ, strategy_manager=FULL),
+    "crm.channel.estimate": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel.evaluation": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel.strategy": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel.strategy.line": row(strategy_user=READ, strategy_manager=FULL),
@@ -63,6 +64,9 @@ EXPECTED = {
     "crm.revenue.forecast": row(strategy_user=READ, strategy_manager=READ),
     "crm.marketing.spend": row(strategy_user=READ, strategy_manager=FULL),
     "crm.campaign.roi": row(strategy_user=READ, strategy_manager=READ),
+    "crm.retention.trigger": row(strategy_user=READ, strategy_manager="r--u"),
+    "crm.retention.report": row(strategy_user=READ, strategy_manager=READ),
+    "crm.process.funnel": row(strategy_user=READ, strategy_manager=READ),
     # crm_partner_portal: portal vendors read their own rows (record rules), write through the portal routes
     "crm.supplier.commit": row(purchase_user="rw--", portal=READ),
     "crm.supplier.forecast": row(purchase_user=FULL, portal=READ),

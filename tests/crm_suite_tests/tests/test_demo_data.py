@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.addons.crm_analytics.const import FUNNEL_STAGES
 from odoo.addons.crm_strategy.tools import demo_plan
 from odoo.tests import TransactionCase, loaded_demo_data, tagged
 
@@ -133,11 +134,33 @@ class TestDemoCompany(TransactionCase):
             with self.subTest(segment=segment.name):
                 self.assertGreater(segment.member_count, 10)
         evaluations = self.env["crm.channel.evaluation"].search([("company_id", "=", self.company.id)])
-        self.assertEqual(len(evaluations.channel_id), len(CHANNELS))
-        self.assertTrue(all(e.revenue > 0 for e in evaluations))
+        potential = self.env.ref("crm_strategy.crm_channel_demo_marketplace")
+        self.assertEqual(len(evaluations.channel_id), len(CHANNELS) + 1, "the sales channels and the marketplace")
+        measured = evaluations.filtered(lambda e: e.channel_id != potential)
+        self.assertTrue(all(e.revenue > 0 and not e.estimated for e in measured))
+        # the potential channel has no sale: scored on its estimates, ranked with the others
+        for evaluation in evaluations.filtered(lambda e: e.channel_id == potential):
+            self.assertTrue(evaluation.estimated)
+            self.assertGreater(evaluation.revenue, 0)
+            self.assertIn("(source: ", evaluation.estimate_note)
+            self.assertGreater(evaluation.rank, 0)
         [(margin, revenue)] = self._fetch("SELECT SUM(margin), SUM(revenue) FROM crm_sales_fact WHERE cost >= 0")
         self.assertLessEqual(margin, revenue)
         self.assertGreater(self.env["crm.lead"].search_count([("type", "=", "opportunity")]), 100)
+
+    def test_retention_and_funnel_have_figures(self):
+        """The retention report and every stage of the CRM process funnel have figures on first open."""
+        Report = self.env["crm.retention.report"]
+        [(triggered, contacted, bought)] = Report._read_group(
+            [("company_id", "=", self.company.id)], [],
+            ["triggered_count:sum", "contacted_count:sum", "bought_again_count:sum"])
+        self.assertGreaterEqual(triggered, 20)
+        self.assertTrue(0 < bought <= contacted < triggered)
+        stages = dict(self.env["crm.process.funnel"]._read_group(
+            [("company_id", "=", self.company.id)], ["stage"], ["count:sum"]))
+        self.assertEqual(set(stages), {key for key, _label in FUNNEL_STAGES})
+        self.assertGreaterEqual(stages["6_referral"], 10)
+        self.assertGreater(stages["5_repeat_order"], stages["6_referral"])
 
     def test_vendors(self):
         vendors = self.env["res.partner"].search([("ref", "in", [vendor[0] for vendor in demo_plan.VENDORS])])

@@ -23,7 +23,13 @@ PURCHASE = frozenset({"purchase_user", "portal"})
 # field -> who reads it; a prefix row covers every field of the suite starting with it on that model
 READERS = {
     ("res.partner", "crm_distributor_"): frozenset({"strategy_user", "purchase_user"}),  # first match wins
+    # customer profit on the sales screens: strategy and sales managers only (none of the kinds below)
+    ("res.partner", "crm_profit_"): frozenset(),
+    ("sale.order", "crm_banner_profit"): frozenset(),
+    # who referred the customer: recorded by salespeople, counted by the strategy team
+    ("res.partner", "crm_referred_by_id"): frozenset({"strategy_user", "salesman"}),
     ("res.partner", "crm_"): STRATEGY,
+    ("sale.order", "crm_banner_"): STRATEGY,
     ("sale.order", "channel_"): CHANNEL,
     ("account.move", "channel_"): CHANNEL,
     ("account.move", "crm_supplier_"): frozenset({"purchase_user", "invoicing"}),

@@ -70,6 +70,10 @@ class CrmChannel(models.Model):
         string="Cost", digits=(16, 4),
         help="Amount per month, per order or per customer contact (in company currency), or % of revenue.")
     description = fields.Text()
+    estimate_ids = fields.One2many(
+        "crm.channel.estimate", "channel_id", string="Estimates",
+        help="Expected reach, revenue, margin, cost and brand fit, each with its source: the scorecard uses them "
+             "while the channel has no sales of its own in the evaluated period (a potential channel).")
 
     _name_company_uniq = models.Constraint("UNIQUE(name, company_id)", "A channel name must be unique per company.")
 

@@ -4,11 +4,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round, format_amount, format_date
 
-from ...const import CHANNEL_TYPES, CRITERION_MEASURES
+from ...const import CHANNEL_TYPES, CRITERION_MEASURES, ESTIMATE_MEASURES
 from ...tools.notify import done_at, refresh_notification
 from ...tools.xlsx import Workbook, download_action, period_label
 from .crm_channel_evaluation_sql import figures_statement
 
+# the figures a potential channel (no sales in the period) has, from its estimates or worked out from them
+POTENTIAL_MEASURES = {"customer_count", "revenue", "margin", "channel_cost", "profit", "roi", "channel_value",
+                      "brand_fit"}
 # the scorecard of a company without criteria of its own
 DEFAULT_CRITERIA = {"profit": 3.0, "roi": 2.0, "channel_value": 2.0, "new_customer_count": 1.0, "hhi": 1.0}
 
@@ -79,6 +82,13 @@ class CrmChannelEvaluation(models.Model):
     score = fields.Float(aggregator="avg", help="Weighted score out of 100 on the scorecard criteria.")
     rank = fields.Integer(aggregator="min", help="1 is the best channel of the company in the period.")
     justification = fields.Text(help="Why the channel ranks where it does, from its figures.")
+    # estimates: a channel with no sales of its own in the period is scored on the figures estimated for it
+    brand_fit = fields.Float(aggregator="avg", help="Estimated fit of the channel with the brand, 0 to 10 (never "
+                                                    "measured).")
+    estimated = fields.Boolean(
+        help="A potential channel: no sales of its own in the period, so its reach and economics are the "
+             "estimates listed in Estimated Figures.")
+    estimate_note = fields.Text(string="Estimated Figures", help="The estimated figures used, with their source.")
 
     _channel_period_uniq = models.Constraint(
         "UNIQUE(channel_id, date_from, date_to)", "A channel is evaluated once per period.")
@@ -118,6 +128,7 @@ class CrmChannelEvaluation(models.Model):
                            acquired_value=acquired.get(channel.id, 0.0))
                 row.update(self._channel_economics(channel, row, _months(date_from, date_to)))
                 row.pop("customer_months", None)
+                self._apply_estimates(channel, row, _months(date_from, date_to))
                 rows.append(row)
             self._score_and_rank(company, rows)
             vals_list += rows
@@ -186,6 +197,32 @@ class CrmChannelEvaluation(models.Model):
         }
 
     @api.model
+    def _apply_estimates(self, channel, row, months):
+        """Fill the row from the channel's estimates: every estimated figure when the channel sold nothing in
+        the period (a potential channel), and the brand fit always (it is never measured); the figures that
+        follow (profit, ROI, channel value, cost per acquisition) are worked out from them the same way."""
+        estimates = {e.measure: e for e in channel.sudo().estimate_ids}
+        row["brand_fit"] = estimates["brand_fit"].value if "brand_fit" in estimates else None
+        measured = row.get("customer_count") or row.get("revenue")
+        used = [e for measure, e in estimates.items() if measure == "brand_fit" or not measured]
+        if not used:
+            return
+        if not measured:
+            row["_potential"] = True
+            for estimate in used:
+                scaled = ESTIMATE_MEASURES[estimate.measure][1]
+                if estimate.measure != "brand_fit":
+                    row[estimate.measure] = estimate.value * months / 12.0 if scaled else estimate.value
+            cost, margin = row.get("channel_cost", 0.0), row.get("margin", 0.0)
+            row.update(profit=margin - cost, roi=round(100.0 * (margin - cost) / cost, 2) if cost else 0.0,
+                       channel_value=margin - cost)
+        labels = dict(self.env["crm.channel.estimate"]._fields["measure"]._description_selection(self.env))
+        row["estimated"] = not measured  # brand fit alone is an estimate by nature, not a potential channel
+        row["estimate_note"] = "\n".join(
+            self.env._("%(figure)s: %(value)s (source: %(origin)s)", figure=labels[e.measure],
+                       value=f"{e.value:,.2f}", origin=e.source) for e in used)
+
+    @api.model
     def _criteria(self, company):
         """[(measure, label, weight, higher is better)] of the company, or the default scorecard."""
         criteria = self.env["crm.channel.criterion"].sudo().search([("company_id", "=", company.id)])
@@ -198,6 +235,10 @@ class CrmChannelEvaluation(models.Model):
         """A channel without new customers has no cost per acquisition: it scores nothing on it."""
         if measure == "cost_per_acquisition" and not row.get("new_customer_count"):
             return None
+        if measure == "brand_fit" and row.get("brand_fit") is None:
+            return None  # not estimated: nothing to score
+        if row.get("_potential") and measure not in POTENTIAL_MEASURES:
+            return None  # concentration, shares, acquisitions: no customers yet, no figure rather than the best
         return row.get(measure, 0.0)
 
     @api.model
@@ -231,6 +272,8 @@ class CrmChannelEvaluation(models.Model):
         for row in rows:
             row["justification"] = self._justification(company, row, len(rows))
             del row["_points"]
+            row.pop("_potential", None)
+            row["brand_fit"] = row.get("brand_fit") or 0.0
 
     @api.model
     def _justification(self, company, row, count):
@@ -261,6 +304,8 @@ class CrmChannelEvaluation(models.Model):
             dependent=row["dependent_customer_count"], share=f"{row['customer_share']:.1f}",
             hhi=f"{row['hhi']:.0f}", label=_hhi_label(env, row["hhi"])))
         parts.append(env._("Channel value %s.", money(row["channel_value"])))
+        if row.get("estimate_note"):
+            parts.append(env._("Estimated, not measured: %s.", row["estimate_note"].replace("\n", "; ")))
         if strongest:
             parts.append(env._("Strongest on: %s.", ", ".join(strongest)))
         if weakest:
@@ -300,14 +345,16 @@ class CrmChannelEvaluation(models.Model):
             ("Orders", "int"), ("Revenue", "money"), ("Margin", "money"), ("Channel cost", "money"),
             ("Profit", "money"), ("ROI %", "percent"), ("Cost per acquisition", "money"),
             ("Value of customers acquired", "money"), ("Revenue share %", "percent"), ("Customer share %", "percent"),
-            ("HHI", "float"), ("Channel value", "money"), ("Justification", "text"), ("Company", "text"),
+            ("HHI", "float"), ("Channel value", "money"), ("Brand fit", "float"), ("Estimated figures", "text"),
+            ("Justification", "text"), ("Company", "text"),
         ]
         types = dict(CHANNEL_TYPES)
         rows = (
             (r.date_from, r.date_to, r.rank, r.channel_id.name, types.get(r.channel_type, ""), r.score,
              r.customer_count, r.new_customer_count, r.segment_count, r.order_count, r.revenue, r.margin,
              r.channel_cost, r.profit, r.roi, r.cost_per_acquisition, r.acquired_value, r.revenue_share,
-             r.customer_share, r.hhi, r.channel_value, r.justification or "", r.company_id.name)
+             r.customer_share, r.hhi, r.channel_value, r.brand_fit, r.estimate_note or "", r.justification or "",
+             r.company_id.name)
             for r in records
         )
         title = self.env._("Channel scorecard")
