@@ -1,5 +1,6 @@
 from . import account_move
 from . import crm_supplier_commit
+from . import crm_supplier_forecast_planning
 from . import crm_supplier_forecast
 from . import crm_supplier_forecast_line
 from . import crm_supplier_scorecard
@@ -8,6 +9,7 @@ from . import crm_supplier_webhook
 from . import crm_supplier_webhook_delivery
 from . import purchase_order
 from . import purchase_order_line
+from . import product_supplierinfo
 from . import res_config_settings
 from . import res_users
 from . import crm_partner_portal_demo_data

@@ -9,3 +9,4 @@ from . import test_portal_orders
 from . import test_portal_forecast
 from . import test_portal_stock
 from . import test_portal_tours
+from . import test_forecast_loop
