@@ -55,10 +55,11 @@ class CrmPartnerPortalDemoData(models.AbstractModel):
         if not asked:
             return
         full = asked[0]
-        short = asked.filtered(lambda ln: ln.product_id != full.product_id)[:1]
+        # another product if it is asked for enough, else a later week of the same
+        short = (asked.filtered(lambda ln: ln.product_id != full.product_id) or asked[1:])[:1]
         quantities = {full: full.qty_share}
         if short:
-            quantities[short] = round(short.qty_share / 2)
+            quantities[short] = short.qty_share // 2
         forecast._crm_supplier_commit(quantities, forecast.partner_id)
 
     def _demo_vendors(self):

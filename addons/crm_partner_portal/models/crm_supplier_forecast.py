@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.addons.crm_strategy.tools.locks import try_lock
 from odoo.addons.crm_strategy.tools.xlsx import Workbook, period_label
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..const import FORECAST_WEEKS
 from ..exceptions import SupplierAnswerError
@@ -41,6 +41,9 @@ class CrmSupplierForecast(models.Model):
     date_published = fields.Datetime(readonly=True, copy=False)
     line_ids = fields.One2many("crm.supplier.forecast.line", "forecast_id", string="Lines")
     line_count = fields.Integer(compute="_compute_line_count")
+    purchase_order_count = fields.Integer(
+        "RFQs", compute="_compute_purchase_order_count", groups="purchase.group_purchase_user",
+        help="Requests for quotation the vendor's commitments on this version were ordered on.")
 
     _partner_version_uniq = models.Constraint(
         "UNIQUE(partner_id, company_id, version)", "A vendor has one forecast per version number.")
@@ -55,6 +58,19 @@ class CrmSupplierForecast(models.Model):
             [("forecast_id", "in", self.ids)], ["forecast_id"], ["__count"]))
         for forecast in self:
             forecast.line_count = counts.get(forecast, 0)
+
+    def _compute_purchase_order_count(self):
+        for forecast in self:
+            forecast.purchase_order_count = len(forecast.line_ids.purchase_line_id.order_id)
+
+    def action_view_purchase_orders(self):
+        """The RFQs ordered from this version's commitments."""
+        self.ensure_one()
+        self.check_access("read")
+        self.env["purchase.order"].check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id("purchase.purchase_rfq")
+        action.update({"domain": [("id", "in", self.line_ids.purchase_line_id.order_id.ids)], "context": {}})
+        return action
 
     def _compute_access_url(self):
         result = super()._compute_access_url()
@@ -112,9 +128,10 @@ class CrmSupplierForecast(models.Model):
             ("partner_id", "child_of", self.partner_id.id), ("share", "=", True)])
         url = self.get_base_url() + self.access_url
         body = Markup("%s <a href='%s'>%s</a>") % (
-            self.env._("Version %(version)s of your demand forecast is published, %(count)s product(s) and week(s) "
-                       "ask for a quantity from you, from the week of %(day)s.", version=self.version,
-                       count=len(self.line_ids.filtered("qty_share")), day=self.date_start),
+            self.env._("Version %(version)s of your demand forecast is published: we ask you for a quantity in "
+                       "%(count)s week(s) of the products you supply, in the %(weeks)s weeks from %(day)s.",
+                       version=self.version, weeks=FORECAST_WEEKS, count=len(self.line_ids.filtered("qty_share")),
+                       day=format_date(self.env, self.date_start)),
             url, self.env._("See it and commit on the portal"))
         self.message_post(body=body, partner_ids=users.partner_id.ids, subtype_xmlid="mail.mt_comment",
                           message_type="comment")

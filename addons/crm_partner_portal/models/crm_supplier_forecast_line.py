@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_date
+from odoo.tools import format_date, formatLang
 
 from ..const import BUYER_FIGURES
 
@@ -52,7 +52,7 @@ class CrmSupplierForecastLine(models.Model):
                                                         "new order can arrive.")
     qty_share = fields.Float("Asked from Vendor", digits="Product Unit",
                              help="The vendor's share of the net requirement, from the first week its lead time "
-                                  "can reach.")
+                                  "can reach, rounded up to a whole quantity.")
     qty_committed = fields.Float("Committed by Vendor", digits="Product Unit")
     date_committed = fields.Datetime(readonly=True)
     commit_state = fields.Selection(
@@ -62,6 +62,7 @@ class CrmSupplierForecastLine(models.Model):
     purchase_line_id = fields.Many2one("purchase.order.line", "RFQ Line", readonly=True, index="btree_not_null",
                                        ondelete="set null", check_company=True,
                                        help="The request for quotation line the commitment was ordered on.")
+    purchase_order_id = fields.Many2one(related="purchase_line_id.order_id", string="RFQ")
 
     _forecast_product_week_uniq = models.Constraint(
         "UNIQUE(forecast_id, product_id, week)", "One bucket per product and week.")
@@ -126,6 +127,7 @@ class CrmSupplierForecastLine(models.Model):
             if line.qty_committed > 0:
                 date = line._crm_date_planned()
                 po_line.write({"product_qty": line.qty_committed, "date_planned": date})
+                line._crm_price_below_minimum(po_line)
                 Commit.search([("order_line_id", "=", po_line.id)]).write(
                     {"quantity": line.qty_committed, "date_commit": date.date()})
             else:
@@ -150,6 +152,7 @@ class CrmSupplierForecastLine(models.Model):
             "date_planned": line._crm_date_planned()} for line in new])
         for line, po_line in zip(new, po_lines):
             line.purchase_line_id = po_line
+            line._crm_price_below_minimum(po_line)
         Commit.create([{"order_line_id": po_line.id, "kind": "commit", "quantity": line.qty_committed,
                         "date_commit": po_line.date_planned.date(), "state": "accepted"}
                        for line, po_line in zip(new, po_lines)])
@@ -158,6 +161,19 @@ class CrmSupplierForecastLine(models.Model):
             count=len(new), forecast=forecast.name))
         self._crm_assign_orderpoints()
         return order
+
+    def _crm_price_below_minimum(self, po_line):
+        """A week's commitment may be below the vendor's minimum quantity, where Odoo finds no price: the
+        vendor's pricelist price all the same (the vendor committed to it)."""
+        if po_line.price_unit:
+            return
+        order = po_line.order_id
+        seller = po_line.product_id.with_company(order.company_id)._select_seller(
+            partner_id=order.partner_id, quantity=None, uom_id=po_line.product_uom_id,
+            date=fields.Date.context_today(self))
+        if seller:
+            po_line.price_unit = seller.currency_id._convert(
+                seller.price, order.currency_id, order.company_id, fields.Date.context_today(self))
 
     def _crm_assign_orderpoints(self):
         """Manual reordering rules of the committed products without a vendor get this vendor's pricelist line,
@@ -192,7 +208,9 @@ class CrmSupplierForecastLine(models.Model):
                 Markup("<li>%s</li>") % self.env._(
                     "%(product)s, week of %(day)s: committed %(committed)s of %(asked)s, gap %(gap)s %(uom)s",
                     product=line.product_id.display_name, day=format_date(self.env, line.week_start),
-                    committed=line.qty_committed, asked=line.qty_share, gap=line.qty_share - line.qty_committed,
+                    committed=formatLang(self.env, line.qty_committed, dp="Product Unit"),
+                    asked=formatLang(self.env, line.qty_share, dp="Product Unit"),
+                    gap=formatLang(self.env, line.qty_share - line.qty_committed, dp="Product Unit"),
                     uom=line.product_id.uom_id.name) for line in lines)
             forecast.activity_schedule(
                 "mail.mail_activity_data_todo", user_id=user.id,

@@ -37,7 +37,7 @@ SELECT %(forecast)s, %(vendor)s, %(company)s, product_id, week, %(start)s::date 
        ROUND(qty_sales::numeric, 4), ROUND(qty_pipeline::numeric, 4), ROUND(qty_run_rate::numeric, 4),
        ROUND(qty_outgoing::numeric, 4), ROUND(qty_demand::numeric, 4), ROUND(qty_safety::numeric, 4),
        ROUND(qty_on_hand::numeric, 4), ROUND(qty_incoming::numeric, 4), ROUND(GREATEST(qty_net, 0)::numeric, 4),
-       ROUND(100 * share::numeric, 2), lead_days, ROUND(GREATEST(qty_share, 0)::numeric, 4),
+       ROUND(100 * share::numeric, 2), lead_days, CEIL(ROUND(GREATEST(qty_share, 0)::numeric, 4)),
        %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
   FROM shared
             """,
@@ -256,7 +256,7 @@ SELECT %(forecast)s, %(vendor)s, %(company)s, product_id, week, %(start)s::date 
     def _forecast_sql_shared(self):
         """CTE ``shared``: ``netted`` plus qty_share, what the vendor is asked for: its share of the net
         requirement, where a new order can still arrive (what is needed before its lead time is asked for in
-        the first week it can reach)."""
+        the first week it can reach). The INSERT rounds it up to a whole quantity: a vendor ships whole units."""
         return SQL(
             """
     SELECT netted.*,

@@ -189,10 +189,17 @@ class TestForecastCommitments(ForecastLoopCommon, TransactionCase):
         self.assertEqual(activities.user_id, self.buyer | self.env.ref("base.user_admin"))
         nut = activities.filtered(lambda a: a.user_id == self.buyer)
         day = self.nut_week8.week_start.strftime("%m/%d/%Y")
-        self.assertIn(f"Hex nut M8, week of {day}: committed 0.0 of 2.0, gap 2.0 Units", nut.note)
+        self.assertIn(f"Hex nut M8, week of {day}: committed 0.00 of 2.00, gap 2.00 Units", nut.note)
         bolt = activities - nut
-        self.assertIn("committed 25.0 of 30.0, gap 5.0", bolt.note)
+        self.assertIn("committed 25.00 of 30.00, gap 5.00", bolt.note)
         self.assertEqual(self.bolt_week2.purchase_line_id.product_qty, 25, "what is committed is ordered")
+
+    def test_a_week_below_the_vendor_minimum_keeps_its_price(self):
+        self._info(self.vendor_a, self.product_bolt).write({"min_qty": 40, "price": 0.8})
+        self._commit({self.bolt_week2: 30})
+        self.assertEqual(self.bolt_week2.purchase_line_id.price_unit, 0.8)
+        self._commit({self.bolt_week2: 20})
+        self.assertEqual(self.bolt_week2.purchase_line_id.price_unit, 0.8)
 
     def test_webhooks_of_the_loop_are_signed(self):
         server = start_server(self)
