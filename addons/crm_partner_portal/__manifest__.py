@@ -22,6 +22,7 @@
         "views/crm_supplier_webhook_delivery_views.xml",
         "views/purchase_order_views.xml",
         "views/res_partner_views.xml",
+        "views/product_supplierinfo_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
         "views/portal_order_templates.xml",

@@ -31,6 +31,8 @@ WEBHOOK_EVENTS = [
     ("order_sent", "Purchase order sent"),
     ("order_changed", "Purchase order changed"),
     ("commit_accepted", "Commitment accepted"),
+    ("forecast_commit_accepted", "Forecast commitment accepted"),
+    ("rfq_created_from_commit", "RFQ created from a commitment"),
 ]
 MAX_CONSECUTIVE_FAILURES = 5
 
@@ -41,3 +43,8 @@ MAX_SELLOUT_FILE_SIZE = 5 * 1024 * 1024
 SELLOUT_MAX_WEEKS_BACK = 104
 # Rows of the entry form on the portal.
 SELLOUT_FORM_ROWS = 8
+
+# ---------------------------------------------------------------------- forecast loop
+# Who reads the company's whole requirement on a forecast line (demand, stock, net): buyers. The vendor reads its
+# share only (qty_share), on the portal.
+BUYER_FIGURES = "purchase.group_purchase_user"

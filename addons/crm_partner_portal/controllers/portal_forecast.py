@@ -28,13 +28,14 @@ class SupplierForecastPortal(SupplierPortal):
 
     def _crm_forecast_grid(self, forecast_sudo, page=1, search=None, show_all=False):
         """Products of one page and their 12 buckets, in a constant number of queries whatever the number of
-        products. By default only the products the vendor has something to answer for: a net requirement in
-        a week, or a commitment already sent."""
+        products. By default only the products the vendor has something to answer for: its share of the
+        requirement in a week, or a commitment already sent. The vendor sees its share only, never the
+        company's whole requirement (other vendors may be asked for the rest)."""
         Line = request.env["crm.supplier.forecast.line"].sudo()
         domain = Domain("forecast_id", "=", forecast_sudo.id)
         if search:
             domain &= Domain("product_id", "any", [("display_name", "ilike", search)])
-        needed = domain & (Domain("qty_net", ">", 0) | Domain("date_committed", "!=", False))
+        needed = domain & (Domain("qty_share", ">", 0) | Domain("date_committed", "!=", False))
         product_count = len(Line._read_group(domain, ["product_id"]))
         products = [product for (product,) in Line._read_group(domain if show_all else needed, ["product_id"],
                                                                 order="product_id")]
@@ -51,11 +52,11 @@ class SupplierForecastPortal(SupplierPortal):
         cells = defaultdict(lambda: [None] * len(weeks))
         totals = defaultdict(lambda: {"net": 0.0, "committed": 0.0})
         for line in lines:
-            net, committed = line.qty_net, line.qty_committed
+            net, committed = line.qty_share, line.qty_committed
             cells[line.product_id.id][line.week] = {
                 "id": line.id, "net": net, "committed": committed if line.date_committed else None,
-                "answerable": net > 0 or bool(line.date_committed),
-                "demand": line.qty_demand, "on_hand": line.qty_on_hand, "incoming": line.qty_incoming,
+                "answerable": net > 0 or bool(line.date_committed), "state": line.commit_state,
+                "lead_days": line.lead_days,
             }
             totals[line.week]["net"] += net
             totals[line.week]["committed"] += committed

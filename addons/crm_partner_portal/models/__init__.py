@@ -2,15 +2,16 @@ from . import account_move
 from . import crm_channel_evaluation
 from . import crm_distributor_sellout
 from . import crm_supplier_commit
+from . import crm_supplier_forecast_planning
 from . import crm_supplier_forecast
 from . import crm_supplier_forecast_line
-from . import crm_supplier_forecast_sellout
 from . import crm_supplier_scorecard
 from . import crm_supplier_stock_offer
 from . import crm_supplier_webhook
 from . import crm_supplier_webhook_delivery
 from . import purchase_order
 from . import purchase_order_line
+from . import product_supplierinfo
 from . import res_config_settings
 from . import res_partner
 from . import res_users

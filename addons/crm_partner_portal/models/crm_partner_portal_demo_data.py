@@ -17,7 +17,9 @@ ORDERS = ((150, "purchase", 0), (95, "purchase", 6), (40, "purchase", None), (12
 
 class CrmPartnerPortalDemoData(models.AbstractModel):
     """The demo company's purchasing: orders in every state with receipts on time and late (the vendor
-    scorecard), a published demand forecast per vendor and the stock offers two vendors made on the portal.
+    scorecard), the demand forecasts of every vendor published by the weekly scheduled action (versions 1 and
+    2), the stock offers two vendors made on the portal and ErgoSeat's commitments on its forecast (an RFQ, a
+    short commitment the buyer has to follow up).
     Called once by demo/crm_partner_portal_demo.xml."""
 
     _name = "crm.partner.portal.demo.data"
@@ -31,11 +33,39 @@ class CrmPartnerPortalDemoData(models.AbstractModel):
         orders = self._demo_orders(vendors)
         self._demo_vendor_answers(orders)
         sellout = self._demo_distributor_sellout()
-        forecasts = self.env["crm.supplier.forecast"].create([{"partner_id": vendor.id} for vendor in vendors])
-        forecasts.action_publish()
+        self._demo_forecast_shares(vendors)
+        Forecast = self.env["crm.supplier.forecast"]
+        forecasts = Forecast._cron_publish()  # version 1 of every vendor, by the weekly scheduled action
         self._demo_stock_offers()
+        forecasts |= Forecast._cron_publish()  # version 2, with the lead time approved from the stock offer
+        self._demo_forecast_commitments(forecasts.filtered(
+            lambda f: f.state == "published" and f.partner_id.ref == "VND-ERGOSEAT"))
         _logger.info("crm_partner_portal demo: %s purchase orders, %s forecasts, %s sell-out rows in %.1f s",
                      len(orders), len(forecasts), len(sellout), time.monotonic() - started)
+
+    def _demo_forecast_shares(self, vendors):
+        """Nordwood and Wood Corner both make desks and bookshelves: 70 % of the requirement to Nordwood."""
+        shared = [self.env["crm.demo.data"]._demo_products()[key].product_tmpl_id.id
+                  for key, _price, _delay in demo_plan.WOOD_CORNER_SUPPLIES]
+        infos = self.env["product.supplierinfo"].search([
+            ("partner_id", "in", vendors.ids), ("product_tmpl_id", "in", shared)])
+        for info in infos:
+            info.crm_forecast_share = 30 if info.partner_id == self.env.ref("base.res_partner_1") else 70
+
+    def _demo_forecast_commitments(self, forecast):
+        """What ErgoSeat answered on its latest forecast: all it is asked for in its first week with a
+        requirement (ordered on its draft RFQ), half of it in the first week of another product (ordered too, and
+        a to-do for the buyer with the gap)."""
+        asked = forecast.line_ids.filtered(lambda ln: ln.qty_share >= 2).sorted(lambda ln: (ln.week, ln.id))
+        if not asked:
+            return
+        full = asked[0]
+        # another product if it is asked for enough, else a later week of the same
+        short = (asked.filtered(lambda ln: ln.product_id != full.product_id) or asked[1:])[:1]
+        quantities = {full: full.qty_share}
+        if short:
+            quantities[short] = short.qty_share // 2
+        forecast._crm_supplier_commit(quantities, forecast.partner_id)
 
     def _demo_vendors(self):
         """The five furniture makers and Wood Corner, with the products each supplies (vendor pricelists)."""

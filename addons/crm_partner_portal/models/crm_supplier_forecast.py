@@ -1,16 +1,19 @@
+import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
+from odoo.addons.crm_strategy.tools.access import check_group
 from odoo.addons.crm_strategy.tools.locks import try_lock
 from odoo.addons.crm_strategy.tools.xlsx import Workbook, period_label
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
-from ..const import FORECAST_WEEKS, HISTORY_WEEKS
+from ..const import FORECAST_WEEKS
 from ..exceptions import SupplierAnswerError
 
-# Weight of a quotation that is not linked to an opportunity (no probability of its own).
-DEFAULT_QUOTATION_PROBABILITY = 50.0
+_logger = logging.getLogger(__name__)
 
 
 class CrmSupplierForecast(models.Model):
@@ -21,7 +24,7 @@ class CrmSupplierForecast(models.Model):
 
     _name = "crm.supplier.forecast"
     _description = "Supplier demand forecast snapshot"
-    _inherit = ["portal.mixin", "mail.thread"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "crm.supplier.forecast.planning"]
     _order = "partner_id, version desc"
     _check_company_auto = True
     _mail_post_access = "read"
@@ -39,6 +42,9 @@ class CrmSupplierForecast(models.Model):
     date_published = fields.Datetime(readonly=True, copy=False)
     line_ids = fields.One2many("crm.supplier.forecast.line", "forecast_id", string="Lines")
     line_count = fields.Integer(compute="_compute_line_count")
+    purchase_order_count = fields.Integer(
+        "RFQs", compute="_compute_purchase_order_count", groups="purchase.group_purchase_user",
+        help="Requests for quotation the vendor's commitments on this version were ordered on.")
 
     _partner_version_uniq = models.Constraint(
         "UNIQUE(partner_id, company_id, version)", "A vendor has one forecast per version number.")
@@ -53,6 +59,19 @@ class CrmSupplierForecast(models.Model):
             [("forecast_id", "in", self.ids)], ["forecast_id"], ["__count"]))
         for forecast in self:
             forecast.line_count = counts.get(forecast, 0)
+
+    def _compute_purchase_order_count(self):
+        for forecast in self:
+            forecast.purchase_order_count = len(forecast.line_ids.purchase_line_id.order_id)
+
+    def action_view_purchase_orders(self):
+        """The RFQs ordered from this version's commitments."""
+        self.ensure_one()
+        check_group(self.env, "purchase.group_purchase_user")  # a portal vendor reads forecasts and orders too
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id("purchase.purchase_rfq")
+        action.update({"domain": [("id", "in", self.line_ids.purchase_line_id.order_id.ids)], "context": {}})
+        return action
 
     def _compute_access_url(self):
         result = super()._compute_access_url()
@@ -88,13 +107,66 @@ class CrmSupplierForecast(models.Model):
                          ("state", "=", "published")]).state = "superseded"
             forecast.write({"state": "published", "date_published": fields.Datetime.now()})
             forecast._portal_ensure_token()
-            forecast.message_post(body=self.env._("Forecast published with %(count)s lines.",
-                                                  count=forecast.line_count))
+            forecast._crm_notify_published()
+            shares = forecast.line_ids.filtered("qty_share")
+            # the products asked for only (not the prefetch of every product of the forecast)
+            products = {product.id: product for product in shares.product_id}
             self.env["crm.supplier.webhook"]._crm_enqueue(forecast.partner_id, "forecast_published", {
                 "forecast_id": forecast.id, "version": forecast.version, "date_start": str(forecast.date_start),
                 "lines": forecast.line_count, "url": forecast.get_base_url() + forecast.access_url,
+                # the vendor's share only: what another vendor is asked for never leaves the company
+                "requirements": [{"product": products[line.product_id.id].display_name,
+                                  "product_code": products[line.product_id.id].default_code or None,
+                                  "week_start": str(line.week_start), "quantity": line.qty_share}
+                                 for line in shares],
             }, company=forecast.company_id)
         return True
+
+    def _crm_notify_published(self):
+        """Post the publication on the forecast and mail it to the vendor's portal users, with the link."""
+        self.ensure_one()
+        users = self.env["res.users"].sudo().search([
+            ("partner_id", "child_of", self.partner_id.id), ("share", "=", True)])
+        url = self.get_base_url() + self.access_url
+        body = Markup("%s <a href='%s'>%s</a>") % (
+            self.env._("Version %(version)s of your demand forecast is published: we ask you for a quantity in "
+                       "%(count)s week(s) of the products you supply, in the %(weeks)s weeks from %(day)s.",
+                       version=self.version, weeks=FORECAST_WEEKS, count=len(self.line_ids.filtered("qty_share")),
+                       day=format_date(self.env, self.date_start)),
+            url, self.env._("See it and commit on the portal"))
+        self.message_post(body=body, partner_ids=users.partner_id.ids, subtype_xmlid="mail.mt_comment",
+                          message_type="comment")
+
+    @api.model
+    def _crm_vendors_to_publish(self, company):
+        """The vendors that have a share of some product in the company, by id."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT DISTINCT vendor_id FROM (%s) shares WHERE share > 0 ORDER BY 1",
+                                self._forecast_sql_shares(company, fields.Date.context_today(self))))
+        return self.env["res.partner"].browse(vendor_id for (vendor_id,) in self.env.cr.fetchall())
+
+    @api.model
+    def _cron_publish(self):
+        """Weekly: a new version of the forecast for every vendor of every company, each mailed to the vendor;
+        committed vendor by vendor, so a crash loses one vendor's run at most."""
+        todo = [(company, vendor) for company in self.env["res.company"].search([])
+                for vendor in self._crm_vendors_to_publish(company)]
+        in_cron = bool(self.env.context.get("cron_id"))
+        if in_cron:
+            self.env["ir.cron"]._commit_progress(remaining=len(todo))
+        published = self.browse()
+        for company, vendor in todo:
+            forecast = self.with_company(company).create({"partner_id": vendor.id, "company_id": company.id})
+            try:
+                forecast.action_publish()
+            except UserError as error:  # the vendor's forecast is being published by a buyer right now
+                _logger.info("Forecast of vendor %s not published: %s", vendor.id, error)
+                forecast.unlink()
+                continue
+            published |= forecast
+            if in_cron and not self.env["ir.cron"]._commit_progress(1):
+                break
+        return published
 
     def _crm_check_supplier_commit(self):
         """Refuse a caller who may not commit on this forecast (AccessError) or a forecast no longer open to
@@ -120,19 +192,21 @@ class CrmSupplierForecast(models.Model):
         if lines.forecast_id != forecast:
             raise ValidationError(self.env._("The form names a bucket that is not in this forecast."))
         now = fields.Datetime.now()
+        changed = lines.filtered(lambda line: line.qty_committed != quantities[line] or not line.commit_state)
         with self.env.cr.savepoint():
             for line, quantity in quantities.items():
                 try:
                     line.sudo().write({"qty_committed": quantity, "date_committed": now})
                 except ValidationError as error:
                     raise SupplierAnswerError(error.args[0], line) from None
+            changed._crm_act_on_commitments()
             forecast.message_post(
                 body=self.env._("The vendor committed %(count)s week(s) on the portal.", count=len(quantities)),
                 author_id=author.id)
         return True
 
     def _crm_export_xlsx(self):
-        """The forecast as a workbook: one row per product, net requirement and commitment per week, in the
+        """The forecast as a workbook: one row per product, the vendor's share and commitment per week, in the
         suite's one writer (formula-safe, dates with their year, an About sheet with the period)."""
         self.ensure_one()
         weeks = [self.date_start + timedelta(weeks=week) for week in range(FORECAST_WEEKS)]
@@ -144,12 +218,12 @@ class CrmSupplierForecast(models.Model):
         for line in self.line_ids:
             row = table.setdefault(line.product_id, [line.product_id.default_code or "", line.product_id.name]
                                    + [0.0] * (2 * FORECAST_WEEKS))
-            row[2 + 2 * line.week], row[3 + 2 * line.week] = line.qty_net, line.qty_committed
+            row[2 + 2 * line.week], row[3 + 2 * line.week] = line.qty_share, line.qty_committed
         with Workbook(self.env, self.company_id) as book:
             book.table(self.env._("Forecast"), columns, table.values())
             book.about(self.name, period_label(weeks[0], weeks[-1] + timedelta(days=6)), [
-                self.env._("Net requirement and committed quantity per week starting on the date shown, in the "
-                  "product's unit of measure.")])
+                self.env._("Your share of the net requirement and your committed quantity per week starting on "
+                           "the date shown, in the product's unit of measure.")])
         return book.content
 
     def _compute_forecast_lines(self):
@@ -160,168 +234,3 @@ class CrmSupplierForecast(models.Model):
         self.env.cr.execute(self._forecast_sql())
         self.env["crm.supplier.forecast.line"].invalidate_model()
         self.invalidate_recordset(["line_ids", "line_count"])
-
-    # ------------------------------------------------------------------ the forecast's SQL, one CTE a method
-    def _forecast_sql(self):
-        """INSERT of every product x week of the forecast: the CTE builders below, chained."""
-        ctes = [("products", self._forecast_sql_products()), ("weeks", self._forecast_sql_weeks()),
-                ("sales", self._forecast_sql_sales()), ("history", self._forecast_sql_history()),
-                ("on_hand", self._forecast_sql_on_hand()), ("incoming", self._forecast_sql_incoming()),
-                ("grid", self._forecast_sql_grid()), ("cumulated", self._forecast_sql_cumulated()),
-                ("netted", self._forecast_sql_netted())]
-        return SQL(
-            """
-WITH %(ctes)s
-INSERT INTO crm_supplier_forecast_line (
-    forecast_id, partner_id, company_id, product_id, week, week_start, qty_sales, qty_pipeline, qty_run_rate,
-    qty_demand, qty_on_hand, qty_incoming, qty_net, create_uid, write_uid, create_date, write_date)
-SELECT %(forecast)s, %(vendor)s, %(company)s, product_id, week, %(start)s::date + week * 7,
-       ROUND(qty_sales::numeric, 4), ROUND(qty_pipeline::numeric, 4), ROUND(qty_run_rate::numeric, 4),
-       ROUND(qty_demand::numeric, 4), ROUND(qty_on_hand::numeric, 4), ROUND(qty_incoming::numeric, 4),
-       ROUND(GREATEST(qty_net, 0)::numeric, 4), %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
-  FROM netted
-            """,
-            ctes=SQL(",\n").join(SQL("%s AS (%s)", SQL.identifier(name), body) for name, body in ctes),
-            forecast=self.id, vendor=self.partner_id.id, company=self.company_id.id, start=self.date_start,
-            uid=self.env.uid,
-        )
-
-    def _forecast_period(self):
-        """(first day, first day after the horizon, first day of the run-rate history) of the forecast."""
-        self.ensure_one()
-        start = self.date_start
-        return start, start + timedelta(weeks=FORECAST_WEEKS), start - timedelta(weeks=HISTORY_WEEKS)
-
-    def _forecast_sql_products(self):
-        """CTE ``products`` (product_id, uom_id): the active variants the vendor supplies in the company."""
-        return SQL(
-            """
-    SELECT DISTINCT pp.id AS product_id, pt.uom_id
-      FROM product_supplierinfo si
-      JOIN product_template pt ON pt.id = si.product_tmpl_id
-      JOIN product_product pp ON pp.product_tmpl_id = pt.id AND (si.product_id IS NULL OR si.product_id = pp.id)
-      JOIN res_partner vendor ON vendor.id = si.partner_id
-     WHERE vendor.commercial_partner_id = %(vendor)s
-       AND (si.company_id IS NULL OR si.company_id = %(company)s)
-       AND pp.active AND pt.active
-            """, vendor=self.partner_id.id, company=self.company_id.id)
-
-    def _forecast_sql_weeks(self):
-        """CTE ``weeks`` (week): the bucket indexes 0 .. FORECAST_WEEKS - 1."""
-        return SQL("SELECT generate_series(0, %s - 1) AS week", FORECAST_WEEKS)
-
-    def _forecast_sql_sales(self):
-        """CTE ``sales`` (product_id, week, qty_sales, qty_pipeline), on ``products``: confirmed sales not
-        delivered yet and quotations weighted by their opportunity's probability, in the product's unit, by
-        week of expected delivery (past dates fall in the first bucket, dates beyond the horizon are dropped)."""
-        start, end, _history_start = self._forecast_period()
-        return SQL(
-            """
-    SELECT sol.product_id,
-           GREATEST(0, LEAST(%(weeks)s - 1, FLOOR(EXTRACT(EPOCH FROM (
-               COALESCE(so.commitment_date, so.date_order + make_interval(days => sol.customer_lead::int))
-               - %(start)s::timestamp)) / 604800)::int)) AS week,
-           SUM(CASE WHEN so.state = 'sale'
-                    THEN GREATEST(sol.product_uom_qty - sol.qty_delivered, 0) ELSE 0 END
-               * line_uom.factor / prod_uom.factor) AS qty_sales,
-           SUM(CASE WHEN so.state IN ('draft', 'sent')
-                    THEN sol.product_uom_qty * COALESCE(lead.probability, %(default_probability)s) / 100.0
-                    ELSE 0 END
-               * line_uom.factor / prod_uom.factor) AS qty_pipeline
-      FROM sale_order_line sol
-      JOIN sale_order so ON so.id = sol.order_id
-      JOIN products p ON p.product_id = sol.product_id
-      JOIN uom_uom line_uom ON line_uom.id = sol.product_uom_id
-      JOIN uom_uom prod_uom ON prod_uom.id = p.uom_id
-      LEFT JOIN crm_lead lead ON lead.id = so.opportunity_id AND lead.active
-     WHERE so.company_id = %(company)s AND so.state IN ('draft', 'sent', 'sale') AND sol.display_type IS NULL
-       AND COALESCE(so.commitment_date, so.date_order) < %(end)s::timestamp
-  GROUP BY 1, 2
-            """, weeks=FORECAST_WEEKS, start=start, end=end, company=self.company_id.id,
-            default_probability=DEFAULT_QUOTATION_PROBABILITY)
-
-    def _forecast_sql_history(self):
-        """CTE ``history`` (product_id, run_rate), on ``products``: weekly deliveries to customers over the
-        HISTORY_WEEKS before the forecast."""
-        start, _end, history_start = self._forecast_period()
-        return SQL(
-            """
-    SELECT sm.product_id, SUM(sm.product_qty) / %(history_weeks)s::float AS run_rate
-      FROM stock_move sm
-      JOIN products p ON p.product_id = sm.product_id
-      JOIN stock_location dest ON dest.id = sm.location_dest_id
-     WHERE sm.state = 'done' AND dest.usage = 'customer' AND sm.company_id = %(company)s
-       AND sm.date >= %(history_start)s::timestamp AND sm.date < %(start)s::timestamp
-  GROUP BY 1
-            """, history_weeks=HISTORY_WEEKS, company=self.company_id.id, history_start=history_start,
-            start=start)
-
-    def _forecast_sql_on_hand(self):
-        """CTE ``on_hand`` (product_id, qty), on ``products``: stock in the company's internal locations."""
-        return SQL(
-            """
-    SELECT sq.product_id, SUM(sq.quantity) AS qty
-      FROM stock_quant sq
-      JOIN products p ON p.product_id = sq.product_id
-      JOIN stock_location loc ON loc.id = sq.location_id
-     WHERE loc.usage = 'internal' AND sq.company_id = %(company)s
-  GROUP BY 1
-            """, company=self.company_id.id)
-
-    def _forecast_sql_incoming(self):
-        """CTE ``incoming`` (product_id, week, qty), on ``products``: receipts from vendors not done yet, by
-        week of their date (late ones in the first bucket)."""
-        start, end, _history_start = self._forecast_period()
-        return SQL(
-            """
-    SELECT sm.product_id,
-           GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (sm.date - %(start)s::timestamp)) / 604800)::int) AS week,
-           SUM(sm.product_qty) AS qty
-      FROM stock_move sm
-      JOIN products p ON p.product_id = sm.product_id
-      JOIN stock_location src ON src.id = sm.location_id
-      JOIN stock_location dest ON dest.id = sm.location_dest_id
-     WHERE sm.state NOT IN ('done', 'cancel', 'draft') AND src.usage = 'supplier' AND dest.usage = 'internal'
-       AND sm.company_id = %(company)s AND sm.date < %(end)s::timestamp
-  GROUP BY 1, 2
-            """, start=start, end=end, company=self.company_id.id)
-
-    def _forecast_sql_grid(self):
-        """CTE ``grid``: every product x week with its sales, pipeline, run rate, demand (the larger of sales
-        plus pipeline and the run rate), incoming receipts, and stock on hand in week 0."""
-        return SQL(
-            """
-    SELECT p.product_id, w.week,
-           COALESCE(s.qty_sales, 0) AS qty_sales,
-           COALESCE(s.qty_pipeline, 0) AS qty_pipeline,
-           COALESCE(h.run_rate, 0) AS qty_run_rate,
-           GREATEST(COALESCE(s.qty_sales, 0) + COALESCE(s.qty_pipeline, 0), COALESCE(h.run_rate, 0)) AS qty_demand,
-           COALESCE(i.qty, 0) AS qty_incoming,
-           CASE WHEN w.week = 0 THEN COALESCE(oh.qty, 0) ELSE 0 END AS qty_on_hand
-      FROM products p
-     CROSS JOIN weeks w
-      LEFT JOIN sales s ON s.product_id = p.product_id AND s.week = w.week
-      LEFT JOIN history h ON h.product_id = p.product_id
-      LEFT JOIN incoming i ON i.product_id = p.product_id AND i.week = w.week
-      LEFT JOIN on_hand oh ON oh.product_id = p.product_id
-            """)
-
-    def _forecast_sql_cumulated(self):
-        """CTE ``cumulated``: ``grid`` plus net_cumulated, the demand not covered by stock and receipts so far
-        (a surplus carries forward to the next weeks, a shortage is never negative)."""
-        return SQL(
-            """
-    SELECT grid.*,
-           GREATEST(0, SUM(qty_demand - qty_incoming - qty_on_hand)
-               OVER (PARTITION BY product_id ORDER BY week)) AS net_cumulated
-      FROM grid
-            """)
-
-    def _forecast_sql_netted(self):
-        """CTE ``netted``: ``cumulated`` plus qty_net, the week's increase of the uncovered demand."""
-        return SQL(
-            """
-    SELECT cumulated.*,
-           net_cumulated - COALESCE(LAG(net_cumulated) OVER (PARTITION BY product_id ORDER BY week), 0) AS qty_net
-      FROM cumulated
-            """)

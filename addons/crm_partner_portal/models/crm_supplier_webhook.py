@@ -35,6 +35,8 @@ class CrmSupplierWebhook(models.Model):
     event_order_sent = fields.Boolean("Order sent", default=True)
     event_order_changed = fields.Boolean("Order changed", default=True)
     event_commit_accepted = fields.Boolean("Commitment accepted", default=True)
+    event_forecast_commit_accepted = fields.Boolean("Forecast commitment accepted", default=True)
+    event_rfq_created_from_commit = fields.Boolean("RFQ created from a commitment", default=True)
     failure_count = fields.Integer(readonly=True, help="Consecutive failed attempts; the webhook is disabled "
                                                        "after %s." % MAX_CONSECUTIVE_FAILURES)
     disabled_reason = fields.Char(readonly=True)

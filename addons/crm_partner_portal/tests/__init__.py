@@ -10,3 +10,4 @@ from . import test_portal_forecast
 from . import test_portal_stock
 from . import test_portal_tours
 from . import test_distributor_sellout
+from . import test_forecast_loop

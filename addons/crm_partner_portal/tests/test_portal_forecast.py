@@ -62,7 +62,7 @@ class TestSupplierPortalForecast(SupplierPortalHttpCommon, SupplierForecastCommo
         self.assertIn("[HB-M8]", rows[0])
         self.assertNotIn(self.product_washer.name, response.text)
         self.assertIn("2 of 3 product(s)", response.text)
-        needed = self.forecast_a.line_ids.filtered(lambda ln: ln.qty_net > 0)
+        needed = self.forecast_a.line_ids.filtered(lambda ln: ln.qty_share > 0)
         self.assertTrue(needed)
         self.assertLess(len(needed), 24, "not every week of the two products")
         inputs = [node.get("name")
@@ -99,11 +99,11 @@ class TestSupplierPortalForecast(SupplierPortalHttpCommon, SupplierForecastCommo
         for text in labels:
             self.assertRegex(text, DAY)
         legend = texts(response, "//*[contains(@class, 'o_crm_chart_legend')]")[0]
-        self.assertIn("Net requirement", legend)
+        self.assertIn("Asked from you", legend)
         self.assertIn("Your commitments", legend)
 
     def test_refused_commit_keeps_the_typed_values(self):
-        needed = self.forecast_a.line_ids.filtered(lambda ln: ln.qty_net > 0)[:1]
+        needed = self.forecast_a.line_ids.filtered(lambda ln: ln.qty_share > 0)[:1]
         bad = {f"commit-{needed.id}": "twelve"}
         response = self._post(f"/my/supplier/forecast/{self.forecast_a.id}/commit", {**bad, "show": "all"})
         self.assertEqual(response.status_code, 400)
@@ -183,7 +183,7 @@ class TestSupplierPortalForecast(SupplierPortalHttpCommon, SupplierForecastCommo
         committed = self.forecast_a.line_ids.filtered("qty_committed")
         self.assertEqual(committed.mapped("qty_committed"), [12])
         first_needed = self.forecast_a.line_ids.filtered(lambda ln: ln.product_id == self.product_bolt
-                                                         and ln.qty_net > 0)[:1]
+                                                         and ln.qty_share > 0)[:1]
         self.assertEqual(committed, first_needed, "the first week where the bolt has a requirement")
 
     def test_tour_show_all_products(self):

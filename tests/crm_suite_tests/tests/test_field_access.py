@@ -35,6 +35,7 @@ READERS = {
     ("account.move", "crm_supplier_"): frozenset({"purchase_user", "invoicing"}),
     ("purchase.order", "crm_"): PURCHASE,
     ("purchase.order.line", "crm_"): PURCHASE,
+    ("product.supplierinfo", "crm_forecast_"): frozenset({"purchase_user"}),  # vendors' shares: buyers only
     ("res.config.settings", "crm_"): frozenset(),  # settings: administrators only
 }
 

@@ -4,6 +4,22 @@ function inDays(days) {
     return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
 }
 
+// Send the forecast form and wait for the confirmation: the end of every forecast commit tour.
+function sendForecastSteps() {
+    return [
+        {
+            content: "Send",
+            trigger: "button.o_crm_forecast_send",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Confirmation shown",
+            trigger: ".o_crm_forecast_committed",
+        },
+    ];
+}
+
 registry.category("web_tour.tours").add("crm_partner_portal_acknowledge", {
     steps: () => [
         {
@@ -62,16 +78,7 @@ registry.category("web_tour.tours").add("crm_partner_portal_forecast_commit", {
             trigger: "tr.o_crm_forecast_row:first input.o_crm_forecast_commit:first",
             run: "edit 12",
         },
-        {
-            content: "Send",
-            trigger: "button.o_crm_forecast_send",
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "Confirmation shown",
-            trigger: ".o_crm_forecast_committed",
-        },
+        ...sendForecastSteps(),
     ],
 });
 
@@ -265,6 +272,27 @@ registry.category("web_tour.tours").add("crm_partner_portal_no_overflow", {
                 console.log(`screenshot:vendor-${window.innerWidth}${location.pathname}${location.search}`);
                 await new Promise((resolve) => setTimeout(resolve, 700));
             },
+        },
+    ],
+});
+
+// The forecast loop: the vendor commits what it is asked for in the first week of the first product; the
+// commitment is ordered on a draft RFQ at once (the test checks the RFQ, receives it and reads the scorecard).
+registry.category("web_tour.tours").add("crm_partner_portal_forecast_loop", {
+    steps: () => [
+        {
+            content: "The vendor is asked for 30 in the first week of the first product",
+            trigger: "tr.o_crm_forecast_row:first td:has(input.o_crm_forecast_commit) .o_crm_forecast_asked:contains(30.00)",
+        },
+        {
+            content: "Commit the 30 asked",
+            trigger: "tr.o_crm_forecast_row:first input.o_crm_forecast_commit:first",
+            run: "edit 30",
+        },
+        ...sendForecastSteps(),
+        {
+            content: "The week shows as ordered",
+            trigger: "tr.o_crm_forecast_row:first .o_crm_forecast_state:contains(Ordered)",
         },
     ],
 });
