@@ -15,6 +15,7 @@ paragraphs, ``*`` and ``-`` lists, numbered lists, ``code``, fenced blocks (a pa
 a colon introduces the block, as ``::`` does in reStructuredText) and pipe tables (a simple table).
 """
 import ast
+import io
 import re
 import sys
 from pathlib import Path
@@ -160,7 +161,22 @@ def main(args):
             target.write_text(text)
     for path in stale:
         print(f"{'stale' if check else 'written'}: {path}")
-    return 1 if check and stale else 0
+    invalid = [addon for addon in addons if not valid_rst(addon / "README.rst")]
+    return 1 if (check and stale) or invalid else 0
+
+
+def valid_rst(path):
+    """Odoo renders README.rst as the app's description: docutils' warnings would be logged at every install."""
+    try:
+        import docutils.core  # Odoo's dependency, absent from a bare Python
+    except ImportError:
+        return True
+    messages = io.StringIO()
+    docutils.core.publish_string(path.read_text(), writer_name="null",
+                                 settings_overrides={"warning_stream": messages, "report_level": 2})
+    if messages.getvalue():
+        print(f"invalid reStructuredText in {path.relative_to(ROOT)}:\n{messages.getvalue()}")
+    return not messages.getvalue()
 
 
 if __name__ == "__main__":
