@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..const import FUNNEL_PHASES, FUNNEL_STAGES
@@ -15,6 +15,7 @@ class CrmProcessFunnel(models.Model):
     referrer's acquisition channel for a referral."""
 
     _name = "crm.process.funnel"
+    _inherit = "crm.report.view"
     _description = "CRM Process Funnel"
     _auto = False
     _order = "date desc, id desc"
@@ -23,7 +24,6 @@ class CrmProcessFunnel(models.Model):
     phase = fields.Selection(FUNNEL_PHASES, readonly=True)
     stage = fields.Selection(FUNNEL_STAGES, readonly=True)
     date = fields.Date(readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True,
                                  help="For a referral, the customer who referred.")
     segment_id = fields.Many2one("crm.segment", string="Primary Segment", readonly=True)
@@ -33,11 +33,7 @@ class CrmProcessFunnel(models.Model):
     referred_partner_id = fields.Many2one("res.partner", string="Referred Customer", readonly=True)
     count = fields.Integer(readonly=True)
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW crm_process_funnel AS (%s)", self._funnel_sql()))
-
-    def _funnel_sql(self):
+    def _view_sql(self):
         """Every event of the journey, numbered by stage so that ids are stable and distinct."""
         members = self.env["crm.segment.member"]._current_sql()
         return SQL(

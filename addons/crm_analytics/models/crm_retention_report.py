@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..const import RETENTION_REASONS
@@ -10,6 +10,7 @@ class CrmRetentionReport(models.Model):
     A SQL view, so it follows the activities and invoices as they happen."""
 
     _name = "crm.retention.report"
+    _inherit = "crm.report.view"
     _description = "Retention Report"
     _auto = False
     _order = "trigger_date desc, id desc"
@@ -17,8 +18,6 @@ class CrmRetentionReport(models.Model):
 
     trigger_id = fields.Many2one("crm.retention.trigger", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one("res.users", string="Owner", readonly=True)
     segment_id = fields.Many2one("crm.segment", string="Primary Segment", readonly=True)
     reason = fields.Selection(RETENTION_REASONS, readonly=True)
@@ -33,13 +32,11 @@ class CrmRetentionReport(models.Model):
                                     help="Net invoiced revenue of the customer after the trigger date.")
     clv = fields.Monetary(string="CLV at Trigger", readonly=True)
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
+    def _view_sql(self):
         # the sales restricted to the triggered customers inside the fact's own query (see _lines_sql)
         lines = self.env["crm.sales.fact"]._lines_sql(partners=SQL("SELECT partner_id FROM crm_retention_trigger"))
-        self.env.cr.execute(SQL(
+        return SQL(
             """
-            CREATE OR REPLACE VIEW crm_retention_report AS (
                 WITH after AS (
                     SELECT t.id, MIN(f.invoice_date) FILTER (WHERE NOT f.is_refund) AS first_date,
                            SUM(f.revenue) AS revenue
@@ -57,5 +54,4 @@ class CrmRetentionReport(models.Model):
                        COALESCE(after.revenue, 0) AS revenue_since
                   FROM crm_retention_trigger t
              LEFT JOIN after ON after.id = t.id
-            )
-            """, lines))
+            """, lines)

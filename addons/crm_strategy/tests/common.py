@@ -139,6 +139,12 @@ class CrmChannelCase(CrmStrategyCase):
         (cls.segment_two | cls.segment_third).action_refresh_members()
         cls.month_start = cls.today.replace(day=1)
 
+    @classmethod
+    def _criteria(cls, *criteria):
+        """The scorecard's criteria, each a (name, measure, weight)."""
+        return cls.env["crm.channel.criterion"].create([
+            {"name": name, "measure": measure, "weight": weight} for name, measure, weight in criteria])
+
     def _forget_channels(self):
         """Forget every computed channel of the company's orders and invoices, in SQL (overrides stay)."""
         self.env.flush_all()

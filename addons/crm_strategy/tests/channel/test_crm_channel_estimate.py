@@ -10,10 +10,7 @@ class TestCrmChannelEstimate(CrmChannelCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Criterion = cls.env["crm.channel.criterion"]
-        Criterion.create({"name": "Profit", "measure": "profit", "weight": 2})
-        Criterion.create({"name": "Brand fit", "measure": "brand_fit", "weight": 1})
-        Criterion.create({"name": "HHI", "measure": "hhi", "weight": 0})
+        cls._criteria(("Profit", "profit", 2), ("Brand fit", "brand_fit", 1), ("HHI", "hhi", 0))
         cls.market = cls.env["crm.channel"].create({
             "name": "Market", "channel_type": "marketplace", "sequence": 40, "rule_type": "origin",
             "origin_pattern": "MKT", "cost_model": "revenue_pct", "cost_rate": 15,

@@ -13,10 +13,7 @@ class TestCrmChannelEvaluation(CrmChannelCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Criterion = cls.env["crm.channel.criterion"]
-        Criterion.create({"name": "Profit", "measure": "profit", "weight": 2})
-        Criterion.create({"name": "HHI", "measure": "hhi", "weight": 1})
-        Criterion.create({"name": "CPA", "measure": "cost_per_acquisition", "weight": 1})
+        cls._criteria(("Profit", "profit", 2), ("HHI", "hhi", 1), ("CPA", "cost_per_acquisition", 1))
         cls.evaluations = cls.env["crm.channel.evaluation"]._evaluate_period(cls.month_start, cls.today, cls.company)
         cls.by_channel = {e.channel_id: e for e in cls.evaluations}
 
