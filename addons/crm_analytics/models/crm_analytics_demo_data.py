@@ -1,14 +1,10 @@
-import logging
-import time
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, fields, models
 from odoo.addons.crm_strategy.tools import demo_plan
 from odoo.tools import SQL
 
 from ..const import AT_RISK_SEGMENTS, RETENTION_ACTIVITY_TYPE
-
-_logger = logging.getLogger(__name__)
 
 SPEND_CHANNELS = {  # campaign -> (utm source, utm medium) of its spend
     "spring": ("utm.utm_source_newsletter", "utm.utm_medium_email"),
@@ -25,12 +21,10 @@ class CrmAnalyticsDemoData(models.AbstractModel):
     dashboard has figures on first open. Called once by demo/crm_analytics_demo.xml."""
 
     _name = "crm.analytics.demo.data"
+    _inherit = "crm.demo.writer"
     _description = "CRM Analytics demo data"
 
-    @api.model
-    def _generate_demo_data(self):
-        started = time.monotonic()
-        self = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
+    def _demo_write(self):
         company = self.env.company
         bills = demo_plan.campaign_spend(fields.Date.context_today(self))
         agencies = self.env["res.partner"].create([
@@ -59,8 +53,7 @@ class CrmAnalyticsDemoData(models.AbstractModel):
         self._demo_referrals(company)
         self.env["crm.customer.metrics"]._refresh(company)
         self._demo_retention(company)
-        _logger.info("crm_analytics demo: %s campaign bills and the analytics refresh in %.1f s", len(moves),
-                     time.monotonic() - started)
+        return f"{len(moves)} campaign bills and the analytics refresh"
 
     def _campaign(self, key):
         return self.env["utm.campaign"].search([("title", "=", demo_plan.CAMPAIGN_TITLES[key])], limit=1)

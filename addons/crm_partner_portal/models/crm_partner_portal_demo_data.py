@@ -1,13 +1,9 @@
-import logging
-import time
 from datetime import datetime, timedelta
 from datetime import time as dtime
 
-from odoo import Command, api, fields, models
+from odoo import Command, fields, models
 from odoo.addons.crm_strategy.tools import demo_plan
 from odoo.tools import SQL
-
-_logger = logging.getLogger(__name__)
 
 # Weeks of sell-out the demo distributor reported, the last one confirmed by the company.
 SELLOUT_WEEKS = 16
@@ -23,12 +19,10 @@ class CrmPartnerPortalDemoData(models.AbstractModel):
     Called once by demo/crm_partner_portal_demo.xml."""
 
     _name = "crm.partner.portal.demo.data"
+    _inherit = "crm.demo.writer"
     _description = "CRM Partner Portal demo data"
 
-    @api.model
-    def _generate_demo_data(self):
-        started = time.monotonic()
-        self = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
+    def _demo_write(self):
         vendors = self._demo_vendors()
         orders = self._demo_orders(vendors)
         self._demo_vendor_answers(orders)
@@ -40,8 +34,7 @@ class CrmPartnerPortalDemoData(models.AbstractModel):
         forecasts |= Forecast._cron_publish()  # version 2, with the lead time approved from the stock offer
         self._demo_forecast_commitments(forecasts.filtered(
             lambda f: f.state == "published" and f.partner_id.ref == "VND-ERGOSEAT"))
-        _logger.info("crm_partner_portal demo: %s purchase orders, %s forecasts, %s sell-out rows in %.1f s",
-                     len(orders), len(forecasts), len(sellout), time.monotonic() - started)
+        return f"{len(orders)} purchase orders, {len(forecasts)} forecasts, {len(sellout)} sell-out rows"
 
     def _demo_forecast_shares(self, vendors):
         """Nordwood and Wood Corner both make desks and bookshelves: 70 % of the requirement to Nordwood."""

@@ -14,4 +14,5 @@ from . import pnl
 from . import strategy
 # Playbooks close the loop: the levers segments and P&L decisions pull on the customers, logged and undoable.
 from . import playbook
+from . import crm_demo_writer
 from . import crm_demo_data
