@@ -139,6 +139,8 @@ PLAYBOOK_LINE_STATES = [
     ("undone", "Undone"),
     ("kept", "Kept (changed since)"),
 ]
+# the same states in the preview, where nothing is written yet
+PLAYBOOK_PREVIEW_STATES = [("applied", "Will change"), ("skipped", "Not applied")]
 # the suggested actions of the customer P&L that a click applies, and the lever each one pulls
 PNL_ACTION_TYPES = [
     ("reprice", "Reprice"),

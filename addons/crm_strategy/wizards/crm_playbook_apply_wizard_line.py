@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..const import PLAYBOOK_LINE_STATES
+from ..const import PLAYBOOK_PREVIEW_STATES
 
 
 class CrmPlaybookApplyWizardLine(models.TransientModel):
@@ -15,7 +15,7 @@ class CrmPlaybookApplyWizardLine(models.TransientModel):
     lever = fields.Selection(selection="_selection_lever", readonly=True)
     old_display = fields.Char(string="From", readonly=True)
     new_display = fields.Char(string="To", readonly=True)
-    state = fields.Selection(PLAYBOOK_LINE_STATES, readonly=True)
+    state = fields.Selection(PLAYBOOK_PREVIEW_STATES, readonly=True)
     note = fields.Char(readonly=True)
 
     def _selection_lever(self):
