@@ -164,20 +164,7 @@ ensure_pg() {
     if [[ ! -f $data/PG_VERSION ]]; then
         port_busy "$PG_PRIVATE_PORT" && PG_PRIVATE_PORT=$(free_port_from $((PG_PRIVATE_PORT + 1)))
         log "Creating a private PostgreSQL cluster in $data"
-        as_pg "$PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 \
-            --auth-local=trust --auth-host=scram-sha-256 >/dev/null
-        # A throw-away development cluster: durability traded for speed.
-        as_pg tee -a "$data/postgresql.conf" >/dev/null <<CONF
-listen_addresses = '127.0.0.1'
-port = $PG_PRIVATE_PORT
-unix_socket_directories = '$sock'
-unix_socket_permissions = 0770
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-shared_buffers = 512MB
-max_connections = 200
-CONF
+        pg_init_cluster "$data" "$PG_PRIVATE_PORT" "$sock"
     fi
     local port
     port=$(sed -n "s/^port = \([0-9]*\)$/\1/p" "$data/postgresql.conf" | tail -1)
@@ -216,6 +203,26 @@ stop_pg() {
             as_pg "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
         fi
     done
+}
+
+# pg_init_cluster DATA PORT SOCKET_DIR: a new development cluster in DATA, listening on 127.0.0.1:PORT only,
+# run by $PG_SYSTEM_USER when root; PG_SHARED_BUFFERS (default 512MB) sizes its cache.
+pg_init_cluster() {
+    local data=$1 port=$2 sock=$3
+    as_pg "$PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 \
+        --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+    # A throw-away development cluster: durability traded for speed.
+    as_pg tee -a "$data/postgresql.conf" >/dev/null <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$sock'
+unix_socket_permissions = 0770
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+shared_buffers = ${PG_SHARED_BUFFERS:-512MB}
+max_connections = 200
+CONF
 }
 
 # pg_replication_conf DATA ROLE: make the cluster in DATA a replication primary, idempotently (a second call

@@ -57,18 +57,7 @@ trap cleanup EXIT
 if [[ ! -f $PRIMARY/PG_VERSION ]]; then
     PPORT=$(free_port_from 54340)
     log "Creating a throw-away primary cluster in $PRIMARY (127.0.0.1:$PPORT)"
-    as_pg "$BIN/initdb" -D "$PRIMARY" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=trust \
-        --auth-host=scram-sha-256 >/dev/null
-    as_pg tee -a "$PRIMARY/postgresql.conf" >/dev/null <<CONF
-listen_addresses = '127.0.0.1'
-port = $PPORT
-unix_socket_directories = '$PSOCK'
-unix_socket_permissions = 0770
-fsync = off
-synchronous_commit = off
-shared_buffers = 256MB
-max_connections = 100
-CONF
+    PG_BIN=$BIN PG_SHARED_BUFFERS=256MB pg_init_cluster "$PRIMARY" "$PPORT" "$PSOCK"
 fi
 pg_replication_conf "$PRIMARY" "$REPL_ROLE"
 PPORT=$(sed -n "s/^port = \([0-9]*\)$/\1/p" "$PRIMARY/postgresql.conf" | tail -1)
@@ -101,9 +90,9 @@ STAMP_WANTED="$TEMPLATE $(addons_sha) $CUSTOMERS"
 if [[ $(cat "$RDIR/$DB.stamp" 2>/dev/null) != "$STAMP_WANTED" ]] || ! db_exists "$DB"; then
     log "Building $DB on the primary: a copy of $TEMPLATE, the suite with its demo, $CUSTOMERS generated customers"
     drop_db "$DB"
-    createdb "$DB"
+    "$BIN/createdb" "$DB"
     PGHOST=$MAIN_PGHOST PGPORT=$MAIN_PGPORT PGUSER=$MAIN_PGUSER PGPASSWORD=$MAIN_PGPASSWORD \
-        pg_dump -Fc -d "$TEMPLATE" | pg_restore --no-owner --no-privileges -d "$DB" \
+        "$BIN/pg_dump" -Fc -d "$TEMPLATE" | "$BIN/pg_restore" --no-owner --no-privileges -d "$DB" \
         || die "Copying $TEMPLATE into the throw-away primary failed"
     rm -rf "$FILESTORE/filestore/$DB"
     [[ -d $FILESTORE/filestore/$TEMPLATE ]] && cp -a "$FILESTORE/filestore/$TEMPLATE" "$FILESTORE/filestore/$DB"
@@ -126,6 +115,7 @@ as_pg tee -a "$STANDBY/postgresql.conf" >/dev/null <<CONF
 port = $SPORT
 unix_socket_directories = '$SSOCK'
 hot_standby = on
+hot_standby_feedback = on
 CONF
 as_pg "$BIN/pg_ctl" -D "$STANDBY" -l "$RDIR/standby.log" -w -t 60 start >/dev/null \
     || die "The standby did not start; see $RDIR/standby.log"
