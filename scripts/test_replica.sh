@@ -70,7 +70,7 @@ fi
 PW_FILE=$RDIR/db_password
 [[ -s $PW_FILE ]] || { head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$PW_FILE"; chmod 600 "$PW_FILE"; }
 PW=$(cat "$PW_FILE")
-sql_p "DO \$\$ BEGIN
+sql_p "SET client_min_messages = warning; DO \$\$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DB_ROLE') THEN
     CREATE ROLE \"$DB_ROLE\" LOGIN CREATEDB NOSUPERUSER; END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$REPL_ROLE') THEN
