@@ -4,10 +4,10 @@ ADDONS ?=
 TEST_TAGS ?=
 BENCH ?=
 
-.PHONY: help setup run stop test lint bench test-host i18n
+.PHONY: help setup run stop test lint bench test-host test-replica i18n
 
 help:
-	@echo "make run | stop | test [ADDONS=a,b] [TEST_TAGS=...] | lint | bench [BENCH=name] | i18n | setup"
+	@echo "make run [WORKERS=4] | stop | test [ADDONS=a,b] [TEST_TAGS=...] | lint | bench [BENCH=name] | test-replica | i18n | setup"
 
 setup:
 	@bash -c 'source scripts/common.sh && bootstrap && ensure_chromium && log "Ready: Odoo in $$ODOO, venv in .venv, PostgreSQL on $$PGHOST:$$PGPORT"'
@@ -26,6 +26,9 @@ lint:
 
 test-host:
 	@scripts/test_host.sh
+
+test-replica:
+	@scripts/test_replica.sh
 
 i18n:
 	@scripts/i18n.sh

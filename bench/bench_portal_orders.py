@@ -10,7 +10,7 @@ import shutil
 import time
 from datetime import timedelta
 
-from portal_load import load, login, start_server
+from portal_load import load, login, portal_users, start_server
 
 import odoo
 from odoo import Command, api, fields
@@ -34,7 +34,7 @@ def make_data(env, suite):
                        for p in products[i * 5:(i + 1) * 5]],
     } for i in range(ORDERS)])
     orders.button_confirm()
-    logins = portal_users(env, vendor, "bench_vendor")
+    logins = portal_users(env, vendor, "bench_vendor", SESSIONS)
     if suite:
         day = fields.Date.today() + timedelta(days=7)
         env["crm.supplier.commit"].create([{"order_line_id": line.id, "quantity": line.product_qty, "date_commit": day}
@@ -50,17 +50,8 @@ def make_data(env, suite):
             "partner_id": distributor.id, "channel_id": channel.id, "product_id": p.id,
             "week_start": monday - timedelta(weeks=w), "qty_sold": 3 + (w + i) % 5, "qty_stock": 20}
             for i, p in enumerate(products[:50]) for w in range(1, 53)])
-        portal_users(env, distributor, "bench_dist")
+        portal_users(env, distributor, "bench_dist", SESSIONS)
     return orders[0].id, logins
-
-
-def portal_users(env, company, prefix):
-    """SESSIONS portal users of ``company``: [(login, password)]."""
-    contacts = env["res.partner"].create([{"name": f"{prefix} {i}", "parent_id": company.id} for i in range(SESSIONS)])
-    env["res.users"].create([{
-        "name": contact.name, "login": f"{prefix}_{i}", "password": f"bench-pw-{i}-x", "partner_id": contact.id,
-        "group_ids": [Command.set([env.ref("base.group_portal").id])]} for i, contact in enumerate(contacts)])
-    return [(f"{prefix}_{i}", f"bench-pw-{i}-x") for i in range(SESSIONS)]
 
 
 def measure(dbname, logins, pages, dist_pages=(), dist_logins=()):

@@ -118,6 +118,25 @@ as_pg() {
     if is_root; then runuser -u "$PG_SYSTEM_USER" -- "$@"; else "$@"; fi
 }
 
+# pg_private_dir NAME: set PG_DIR to a folder for a cluster of ours, writable by the user PostgreSQL runs as
+# (as root: the unprivileged $PG_SYSTEM_USER, created on first use): .state/NAME, else under /var/lib/crm-suite.
+pg_private_dir() {
+    PG_DIR=$STATE/$1
+    if is_root; then
+        id -u "$PG_SYSTEM_USER" >/dev/null 2>&1 \
+            || useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_SYSTEM_USER"
+        mkdir -p "$PG_DIR"
+        chown "$PG_SYSTEM_USER" "$PG_DIR"
+        if ! runuser -u "$PG_SYSTEM_USER" -- test -w "$PG_DIR"; then
+            # The checkout sits below a folder the unprivileged user cannot enter.
+            PG_DIR=/var/lib/crm-suite/$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)
+            [[ $1 == pg ]] || PG_DIR=$PG_DIR-$1
+            mkdir -p "$PG_DIR" && chown "$PG_SYSTEM_USER" "$PG_DIR"
+        fi
+    fi
+    mkdir -p "$PG_DIR"
+}
+
 external_pg_reachable() {
     [[ -n ${PGHOST:-}${PGPORT:-}${PGUSER:-} ]] || return 1
     command -v psql >/dev/null || return 1
@@ -139,38 +158,13 @@ ensure_pg() {
         bin=$(pg_bindir) || die "PostgreSQL binaries still not found after apt-get install"
     fi
     PG_BIN=$bin
-    PG_DIR=$STATE/pg
-    if is_root; then
-        id -u "$PG_SYSTEM_USER" >/dev/null 2>&1 \
-            || useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_SYSTEM_USER"
-        mkdir -p "$PG_DIR"
-        chown "$PG_SYSTEM_USER" "$PG_DIR"
-        if ! runuser -u "$PG_SYSTEM_USER" -- test -w "$PG_DIR"; then
-            # The checkout sits below a folder the unprivileged user cannot enter.
-            PG_DIR=/var/lib/crm-suite/$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)
-            mkdir -p "$PG_DIR" && chown "$PG_SYSTEM_USER" "$PG_DIR"
-        fi
-    fi
-    mkdir -p "$PG_DIR"
+    pg_private_dir pg
     local data=$PG_DIR/data sock=$PG_DIR/run
     as_pg mkdir -p "$sock"
     if [[ ! -f $data/PG_VERSION ]]; then
         port_busy "$PG_PRIVATE_PORT" && PG_PRIVATE_PORT=$(free_port_from $((PG_PRIVATE_PORT + 1)))
         log "Creating a private PostgreSQL cluster in $data"
-        as_pg "$PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 \
-            --auth-local=trust --auth-host=scram-sha-256 >/dev/null
-        # A throw-away development cluster: durability traded for speed.
-        as_pg tee -a "$data/postgresql.conf" >/dev/null <<CONF
-listen_addresses = '127.0.0.1'
-port = $PG_PRIVATE_PORT
-unix_socket_directories = '$sock'
-unix_socket_permissions = 0770
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-shared_buffers = 512MB
-max_connections = 200
-CONF
+        pg_init_cluster "$data" "$PG_PRIVATE_PORT" "$sock"
     fi
     local port
     port=$(sed -n "s/^port = \([0-9]*\)$/\1/p" "$data/postgresql.conf" | tail -1)
@@ -209,6 +203,46 @@ stop_pg() {
             as_pg "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
         fi
     done
+}
+
+# pg_init_cluster DATA PORT SOCKET_DIR: a new development cluster in DATA, listening on 127.0.0.1:PORT only,
+# run by $PG_SYSTEM_USER when root; PG_SHARED_BUFFERS (default 512MB) sizes its cache.
+pg_init_cluster() {
+    local data=$1 port=$2 sock=$3
+    as_pg "$PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 \
+        --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+    # A throw-away development cluster: durability traded for speed.
+    as_pg tee -a "$data/postgresql.conf" >/dev/null <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$sock'
+unix_socket_permissions = 0770
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+shared_buffers = ${PG_SHARED_BUFFERS:-512MB}
+max_connections = 200
+CONF
+}
+
+# pg_replication_conf DATA ROLE: make the cluster in DATA a replication primary, idempotently (a second call
+# changes nothing): WAL for a standby, pg_stat_statements preloaded (the evidence of where statements ran), and
+# ROLE allowed to stream from 127.0.0.1. Takes effect at the cluster's next (re)start.
+pg_replication_conf() {
+    local data=$1 role=$2
+    as_pg tee "$data/crm_replication.conf" >/dev/null <<CONF
+# written by scripts/common.sh pg_replication_conf: a primary with a hot standby
+wal_level = replica
+max_wal_senders = 10
+max_replication_slots = 10
+hot_standby = on
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = top
+CONF
+    grep -qx "include_if_exists = 'crm_replication.conf'" "$data/postgresql.conf" \
+        || as_pg tee -a "$data/postgresql.conf" >/dev/null <<<"include_if_exists = 'crm_replication.conf'"
+    grep -q "^host replication $role 127.0.0.1/32 " "$data/pg_hba.conf" \
+        || as_pg tee -a "$data/pg_hba.conf" >/dev/null <<<"host replication $role 127.0.0.1/32 scram-sha-256"
 }
 
 db_exists() { psql -d postgres -XAtqc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1; }

@@ -34,6 +34,22 @@ cat >&2 <<MSG
 [crm] Log in with  login: admin  password: admin   (stop with: make stop; FOREGROUND=1 keeps it in this terminal)
 MSG
 exec_args=(-d "$DB" --db-filter="^$DB\$" --http-port="$PORT" --pidfile="$PIDFILE")
+WORKERS=${WORKERS:-0}
+[[ $WORKERS =~ ^[0-9]+$ ]] || die "WORKERS must be a number (of HTTP worker processes), not '$WORKERS'"
+if (( WORKERS > 0 )); then
+    # Prefork: WORKERS HTTP processes on an inner port, the bus's websocket on the gevent port, and on $PORT a
+    # router sending each connection to one or the other, as nginx would in production (README.md, Scaling).
+    inner=$(free_port)
+    gevent=${CRM_GEVENT_PORT:-8072}
+    port_busy "$gevent" && gevent=$(free_port)
+    exec_args=(-d "$DB" --db-filter="^$DB\$" --http-port="$inner" --gevent-port="$gevent" --workers="$WORKERS"
+               --pidfile="$PIDFILE")
+    setsid nohup "$PY" "$ROOT/scripts/ws_router.py" "$PORT" "$inner" "$gevent" > "$STATE/router.log" 2>&1 < /dev/null &
+    echo $! > "$STATE/router.pid"
+    # the router goes when the server does not stay up (start failed, or FOREGROUND=1 ended)
+    trap 'rc=$?; [[ $rc == 0 && ${FOREGROUND:-0} != 1 ]] || { kill "$(cat "$STATE/router.pid")"; rm -f "$STATE/router.pid"; } 2>/dev/null' EXIT
+    log "$WORKERS workers on 127.0.0.1:$inner, websocket (gevent) on 127.0.0.1:$gevent, both behind :$PORT"
+fi
 if [[ ${FOREGROUND:-0} != 1 ]]; then
     odoo_cmd
     setsid nohup "${ODOO_CMD[@]}" "${exec_args[@]}" --logfile="$STATE/odoo.log" >/dev/null 2>&1 < /dev/null &

@@ -309,7 +309,7 @@ class CrmCustomerMetrics(models.Model):
         if customers.empty:
             return pd.DataFrame(columns=list(STAGING_COLUMNS)), cuts or {}
         partner_ids = customers.index.to_numpy("int64")
-        pnl = self._read_pnl(model.company_id, partner_ids)
+        pnl = self._read_pnl(model.company_id, partner_ids, full=cuts is None)  # no cuts yet: a full refresh
         margin_rate = scores.contribution_rates(customers["revenue"], customers["margin"], pnl["net"],
                                                 pnl["contribution"])
         frame, cuts = scores.score_customers(customers, model._bgnbd(), model._gamma_gamma(), margin_rate, settings,

@@ -67,16 +67,19 @@ class CrmCustomerMetricsRead(models.AbstractModel):
                         "buy": "int8"},
             )
 
-    def _read_pnl(self, company, partner_ids):
+    def _read_pnl(self, company, partner_ids, full=False):
         """Net revenue and contribution (net revenue less product, channel and cost-to-serve costs) of each
-        customer's P&L, the suite's one definition of profit, aligned on ``partner_ids``: NaN without P&L rows."""
-        rows = self.env.execute_query(SQL(
-            """
-            SELECT partner_id, SUM(net_revenue)::float8,
-                   SUM(net_revenue - product_cost - channel_cost - cost_to_serve)::float8
-              FROM crm_customer_pnl
-             WHERE company_id = %s AND partner_id = ANY(%s)
-          GROUP BY partner_id
-            """, company.id, partner_ids.tolist()))
+        customer's P&L, the suite's one definition of profit, aligned on ``partner_ids``: NaN without P&L rows.
+        A full refresh reads it where it reads the occasions (the replica when there is one)."""
+        with self._read_cursor(full) as cr:
+            cr.execute(SQL(
+                """
+                SELECT partner_id, SUM(net_revenue)::float8,
+                       SUM(net_revenue - product_cost - channel_cost - cost_to_serve)::float8
+                  FROM crm_customer_pnl
+                 WHERE company_id = %s AND partner_id = ANY(%s)
+              GROUP BY partner_id
+                """, company.id, partner_ids.tolist()))
+            rows = cr.fetchall()
         pnl = pd.DataFrame(rows, columns=["partner_id", "net", "contribution"]).set_index("partner_id")
         return pnl.astype(float).reindex(partner_ids)

@@ -256,11 +256,24 @@ class TestCustomerMetrics(HandCheckedCase):
         self.assertEqual(cron.code.strip(), "model._cron_refresh()")
 
     def test_reads_through_replica_cursor(self):
-        """With a replica configured, the full refresh reads on a read-only cursor and writes on its own."""
+        """With a replica configured, the full refresh reads the occasions and the customer P&L on a read-only
+        cursor (a write there fails) and writes on its own: the same figures as when it reads on the primary,
+        the contribution rate from the P&L."""
+        self.env["crm.customer.pnl"]._refresh_pnl(self.company)
+        # a cost to serve Alice, so that her contribution rate differs from her gross margin rate (0.4)
+        self.env.cr.execute(SQL("UPDATE crm_customer_pnl SET cost_to_serve = 10 WHERE partner_id = %s", self.alice.id))
+        self.Metrics._refresh(self.company)
+        on_primary = self._snapshot()
         self.env.flush_all()
         with self.enter_registry_test_mode(), patch.object(type(self.Metrics), "_use_replica", lambda self: True):
             self.Metrics._refresh(self.company)
-        self.assertEqual(len(self._rows()), 2)
+        self.assertEqual(self._snapshot(), on_primary)
+        [(net, product, channel, serve)] = self.env["crm.customer.pnl"]._read_group(
+            [("partner_id", "=", self.alice.id)], [],
+            ["net_revenue:sum", "product_cost:sum", "channel_cost:sum", "cost_to_serve:sum"])
+        contribution = net - product - channel - serve
+        self.assertNotAlmostEqual(contribution / net, 0.4, msg="the P&L's contribution, not the gross margin")
+        self.assertAlmostEqual(self._rows()[self.alice].margin_rate, contribution / net, places=4)
 
     def test_access_rights(self):
         self.Metrics._refresh(self.company)
