@@ -19,6 +19,9 @@ HISTORY_WEEKS = 12
 
 # ---------------------------------------------------------------------- stock offers
 MAX_DELAY_DAYS = 365
+# An approved stock offer's available quantity feeds the forecast versions published in the days after its
+# approval; announced stock older than this is stale.
+STOCK_OFFER_FRESH_DAYS = 28
 
 # ---------------------------------------------------------------------- who follows the portal up
 # System parameter of the internal user who gets the to-dos of the portal (commitments, bills, stock offers)

@@ -4,6 +4,7 @@ company linked to a channel (``res.partner.crm_distributor_channel_id``); its po
 from datetime import timedelta
 
 from odoo import fields, http
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
@@ -14,6 +15,9 @@ from .sellout_input import read_sellout_file, validate_sellout_rows
 
 
 class DistributorPortal(SupplierPortal):
+
+    # rows of "What you reported" a page: the latest weeks first
+    _crm_reports_per_page = 20
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -38,27 +42,42 @@ class DistributorPortal(SupplierPortal):
         today = fields.Date.context_today(request.env.user)
         return today - timedelta(days=today.weekday())
 
-    def _crm_distributor_page(self, partner, status=200, **extra):
+    def _crm_reported_rows(self, partner, page=1):
+        """(pager, rows in all, rows of the page) of what the distributor reported, newest week first, as plain
+        values: a year of 50 products is 2,600 rows, the page shows 20 of them with Odoo's portal pager."""
         Sellout = request.env["crm.distributor.sellout"]
+        domain = Sellout._crm_portal_domain(partner)  # the user's own rows (record rules)
+        total = Sellout.search_count(domain)
+        pager = portal_pager(url="/my/distributor", total=total, page=page, step=self._crm_reports_per_page)
+        # drawn as superuser: a portal user does not read products
+        reports = Sellout.search_fetch(domain, ["week_start", "product_id", "qty_sold", "qty_stock", "state"],
+                                       offset=pager["offset"], limit=self._crm_reports_per_page).sudo()
+        states = dict(Sellout._fields["state"]._description_selection(request.env))
+        rows = [{"week": r.week_start, "product": r.product_id.display_name, "sold": r.qty_sold,
+                 "stock": r.qty_stock, "state": states[r.state]} for r in reports]
+        return pager, total, rows
+
+    def _crm_distributor_page(self, partner, status=200, page=1, **extra):
         this_week = self._crm_this_week()
+        pager, total, reports = self._crm_reported_rows(partner, page)
         values = self._prepare_portal_layout_values()
         values.update({
             "page_name": "distributor_home", "distributor": partner,
-            "channel": partner.sudo().crm_distributor_channel_id,
-            # the user's own rows (record rules), drawn as superuser: a portal user does not read products
-            "reports": Sellout.search(Sellout._crm_portal_domain(partner), limit=60).sudo(),
+            "channel": partner.sudo().crm_distributor_channel_id, "reports": reports, "pager": pager,
+            "report_total": total,
             "default_week": (this_week - timedelta(weeks=1)).isoformat(), "form_rows": range(SELLOUT_FORM_ROWS),
             "message": None, "form_values": None, "row_errors": {}, "error_message": None, "imported": 0,
             **extra,
         })
         return request.render("crm_partner_portal.portal_distributor_home", values, status=status)
 
-    @http.route("/my/distributor", type="http", auth="user", website=True, readonly=True)
-    def portal_distributor_home(self, message=None, count=None, **kw):
+    @http.route(["/my/distributor", "/my/distributor/page/<int:page>"], type="http", auth="user", website=True,
+                readonly=True)
+    def portal_distributor_home(self, page=1, message=None, count=None, **kw):
         partner = self._crm_distributor_or_404()
         imported = parse_id(count) or 0
-        return self._crm_distributor_page(partner, message=message if message == "imported" else None,
-                                          imported=imported)
+        return self._crm_distributor_page(partner, page=parse_id(page) or 1,
+                                          message=message if message == "imported" else None, imported=imported)
 
     def _crm_import(self, partner, rows, source, form_values=None):
         """Validate every row, then write all of them or none; refused: the page with each row's errors (400)."""

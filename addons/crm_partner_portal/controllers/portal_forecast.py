@@ -56,7 +56,7 @@ class SupplierForecastPortal(SupplierPortal):
             cells[line.product_id.id][line.week] = {
                 "id": line.id, "net": net, "committed": committed if line.date_committed else None,
                 "answerable": net > 0 or bool(line.date_committed), "state": line.commit_state,
-                "lead_days": line.lead_days,
+                "lead_days": line.lead_days, "from_stock": line.qty_from_stock,
             }
             totals[line.week]["net"] += net
             totals[line.week]["committed"] += committed

@@ -103,6 +103,8 @@ class CrmSupplierForecast(models.Model):
                 "date_start": today - timedelta(days=today.weekday()),
             })
             forecast._compute_forecast_lines()
+            if self.env.context.get("crm_skip_idle") and forecast._crm_is_idle():
+                continue  # left a draft: the cron drops it
             self.search([("partner_id", "=", forecast.partner_id.id), ("company_id", "=", forecast.company_id.id),
                          ("state", "=", "published")]).state = "superseded"
             forecast.write({"state": "published", "date_published": fields.Datetime.now()})
@@ -121,6 +123,16 @@ class CrmSupplierForecast(models.Model):
                                  for line in shares],
             }, company=forecast.company_id)
         return True
+
+    def _crm_is_idle(self):
+        """Nothing to publish: no week asks the vendor for anything, and its published version (if any) asked
+        nothing either (a version that asked something is replaced once, so the vendor sees the ask withdrawn)."""
+        self.ensure_one()
+        if self.line_ids.filtered("qty_share"):
+            return False
+        current = self.search([("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
+                               ("state", "=", "published")], limit=1)
+        return not current.line_ids.filtered("qty_share")
 
     def _crm_notify_published(self):
         """Post the publication on the forecast and mail it to the vendor's portal users, with the link."""
@@ -148,7 +160,8 @@ class CrmSupplierForecast(models.Model):
     @api.model
     def _cron_publish(self):
         """Weekly: a new version of the forecast for every vendor of every company, each mailed to the vendor;
-        committed vendor by vendor, so a crash loses one vendor's run at most."""
+        committed vendor by vendor, so a crash loses one vendor's run at most. A vendor asked for nothing (and
+        asked for nothing last time either, e.g. a vendor of products nobody needs) gets no version."""
         todo = [(company, vendor) for company in self.env["res.company"].search([])
                 for vendor in self._crm_vendors_to_publish(company)]
         in_cron = bool(self.env.context.get("cron_id"))
@@ -158,12 +171,15 @@ class CrmSupplierForecast(models.Model):
         for company, vendor in todo:
             forecast = self.with_company(company).create({"partner_id": vendor.id, "company_id": company.id})
             try:
-                forecast.action_publish()
+                forecast.with_context(crm_skip_idle=True).action_publish()
             except UserError as error:  # the vendor's forecast is being published by a buyer right now
                 _logger.info("Forecast of vendor %s not published: %s", vendor.id, error)
                 forecast.unlink()
                 continue
-            published |= forecast
+            if forecast.state == "draft":  # nothing to ask from the vendor
+                forecast.unlink()
+            else:
+                published |= forecast
             if in_cron and not self.env["ir.cron"]._commit_progress(1):
                 break
         return published

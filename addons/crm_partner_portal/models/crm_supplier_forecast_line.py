@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_date, formatLang
+from odoo.tools import float_compare, format_date, formatLang
 
 from ..const import BUYER_FIGURES
 
@@ -53,6 +53,11 @@ class CrmSupplierForecastLine(models.Model):
     qty_share = fields.Float("Asked from Vendor", digits="Product Unit",
                              help="The vendor's share of the net requirement, from the first week its lead time "
                                   "can reach, rounded up to a whole quantity.")
+    qty_from_stock = fields.Float(
+        "From Announced Stock", digits="Product Unit",
+        help="Part of what the vendor is asked for that the stock it announced as available covers (its latest "
+             "stock offer of the product approved in the 28 days before publication), spent on the weeks in order: "
+             "the rest it has to make or buy within its lead time.")
     qty_committed = fields.Float("Committed by Vendor", digits="Product Unit")
     date_committed = fields.Datetime(readonly=True)
     commit_state = fields.Selection(
@@ -122,6 +127,8 @@ class CrmSupplierForecastLine(models.Model):
         forecast = self.forecast_id
         vendor, company = forecast.partner_id, forecast.company_id
         Commit = self.env["crm.supplier.commit"].with_context(tracking_disable=True)
+        self.filtered(lambda ln: ln.purchase_line_id.order_id.state not in (False, "draft")
+                      )._crm_schedule_change_activities()
         for line in self.filtered(lambda ln: ln.purchase_line_id.order_id.state == "draft"):
             po_line = line.purchase_line_id
             if line.qty_committed > 0:
@@ -161,6 +168,32 @@ class CrmSupplierForecastLine(models.Model):
             count=len(new), forecast=forecast.name))
         self._crm_assign_orderpoints()
         return order
+
+    def _crm_schedule_change_activities(self):
+        """Lines whose RFQ already left draft (sent, confirmed, cancelled): the order is not changed behind the
+        buyer's back, but a commitment that no longer matches it is a to-do for the order's buyer, on the order,
+        with the week, what the order says and what the vendor now commits."""
+        for order in self.purchase_line_id.order_id:
+            changed = self.filtered(lambda ln, o=order: ln.purchase_line_id.order_id == o and float_compare(
+                ln.qty_committed, ln.purchase_line_id.product_qty,
+                precision_rounding=ln.product_id.uom_id.rounding or 0.01) != 0)
+            if not changed:
+                continue
+            items = Markup("").join(
+                Markup("<li>%s</li>") % self.env._(
+                    "%(product)s, week of %(day)s: the order says %(ordered)s, the vendor now commits %(committed)s "
+                    "%(uom)s",
+                    product=line.product_id.display_name, day=format_date(self.env, line.week_start),
+                    ordered=formatLang(self.env, line.purchase_line_id.product_qty, dp="Product Unit"),
+                    committed=formatLang(self.env, line.qty_committed, dp="Product Unit"),
+                    uom=line.product_id.uom_id.name) for line in changed)
+            order.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=order._crm_buyer().id,
+                summary=self.env._("%(vendor)s changed a commitment after the order was sent",
+                                   vendor=order.partner_id.display_name),
+                note=Markup("<p>%s</p><ul>%s</ul>") % (self.env._(
+                    "Forecast %(forecast)s: update the order or agree with the vendor:",
+                    forecast=changed.forecast_id[:1].name), items))
 
     def _crm_price_below_minimum(self, po_line):
         """A week's commitment may be below the vendor's minimum quantity, where Odoo finds no price: the

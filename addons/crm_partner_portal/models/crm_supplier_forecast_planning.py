@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..const import FORECAST_WEEKS, HISTORY_WEEKS
+from ..const import FORECAST_WEEKS, HISTORY_WEEKS, STOCK_OFFER_FRESH_DAYS
 
 # Weight of a quotation that is not linked to an opportunity (no probability of its own).
 DEFAULT_QUOTATION_PROBABILITY = 50.0
@@ -24,22 +24,25 @@ class CrmSupplierForecastPlanning(models.AbstractModel):
                 ("sales", self._forecast_sql_sales()), ("history", self._forecast_sql_history()),
                 ("outgoing", self._forecast_sql_outgoing()), ("orderpoints", self._forecast_sql_orderpoints()),
                 ("on_hand", self._forecast_sql_on_hand()), ("incoming", self._forecast_sql_incoming()),
-                ("grid", self._forecast_sql_grid()), ("cumulated", self._forecast_sql_cumulated()),
-                ("netted", self._forecast_sql_netted()), ("shared", self._forecast_sql_shared())]
+                ("grid", self._forecast_sql_grid()), ("netted", self._forecast_sql_netted()),
+                ("shared", self._forecast_sql_shared()), ("offers", self._forecast_sql_offers()),
+                ("covered", self._forecast_sql_covered())]
         return SQL(
             """
 WITH %(ctes)s
 INSERT INTO crm_supplier_forecast_line (
     forecast_id, partner_id, company_id, product_id, week, week_start, qty_sales, qty_pipeline, qty_run_rate,
     qty_outgoing, qty_demand, qty_safety, qty_on_hand, qty_incoming, qty_net, share, lead_days, qty_share,
-    create_uid, write_uid, create_date, write_date)
+    qty_from_stock, create_uid, write_uid, create_date, write_date)
 SELECT %(forecast)s, %(vendor)s, %(company)s, product_id, week, %(start)s::date + week * 7,
        ROUND(qty_sales::numeric, 4), ROUND(qty_pipeline::numeric, 4), ROUND(qty_run_rate::numeric, 4),
        ROUND(qty_outgoing::numeric, 4), ROUND(qty_demand::numeric, 4), ROUND(qty_safety::numeric, 4),
        ROUND(qty_on_hand::numeric, 4), ROUND(qty_incoming::numeric, 4), ROUND(GREATEST(qty_net, 0)::numeric, 4),
-       ROUND(100 * share::numeric, 2), lead_days, CEIL(ROUND(GREATEST(qty_share, 0)::numeric, 4)),
+       ROUND(100 * share::numeric, 2), lead_days, qty_asked,
+       LEAST(qty_asked, GREATEST(0, qty_offered
+             - (SUM(qty_asked) OVER (PARTITION BY product_id ORDER BY week) - qty_asked))),
        %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
-  FROM shared
+  FROM covered
             """,
             ctes=SQL(",\n").join(SQL("%s AS (%s)", SQL.identifier(name), body) for name, body in ctes),
             forecast=self.id, vendor=self.partner_id.id, company=self.company_id.id, start=self.date_start,
@@ -171,13 +174,21 @@ SELECT %(forecast)s, %(vendor)s, %(company)s, product_id, week, %(start)s::date 
             "src.usage = 'internal' AND dest.usage IN ('customer', 'production') AND sm.sale_line_id IS NULL"))
 
     def _forecast_sql_orderpoints(self):
-        """CTE ``orderpoints`` (product_id, qty_min), on ``products``: the minimum stock the company's active
-        reordering rules keep (summed over warehouses), to be restored in the first week."""
+        """CTE ``orderpoints`` (product_id, qty_min, qty_max, qty_multiple), on ``products``: the company's active
+        reordering rules, as Odoo's replenishment reads them: the minimum stock they keep and the maximum they
+        order up to (summed over warehouses; a maximum below the minimum is the minimum), and the multiple an
+        order is rounded up to, in the product's unit: the rule's *Multiple* unit (a pack), the largest of the
+        rules; 0 (no rounding) without one or when it is the product's own unit."""
         return SQL(
             """
-    SELECT op.product_id, SUM(op.product_min_qty) AS qty_min
+    SELECT op.product_id, SUM(op.product_min_qty) AS qty_min,
+           SUM(GREATEST(op.product_max_qty, op.product_min_qty)) AS qty_max,
+           MAX(CASE WHEN pack.id IS NOT NULL AND pack.id != p.uom_id THEN pack.factor / unit.factor ELSE 0 END)
+               AS qty_multiple
       FROM stock_warehouse_orderpoint op
       JOIN products p ON p.product_id = op.product_id
+      JOIN uom_uom unit ON unit.id = p.uom_id
+      LEFT JOIN uom_uom pack ON pack.id = op.replenishment_uom_id
      WHERE op.active AND op.company_id = %(company)s
   GROUP BY 1
             """, company=self.company_id.id)
@@ -221,7 +232,8 @@ SELECT %(forecast)s, %(vendor)s, %(company)s, product_id, week, %(start)s::date 
     def _forecast_sql_grid(self):
         """CTE ``grid``: every product x week with its sales, pipeline, run rate, other outgoing moves, demand
         (the larger of sales plus pipeline and the run rate, plus the other outgoing moves), incoming receipts,
-        and in week 0 the stock on hand and the reordering rules' minimum (safety stock)."""
+        in week 0 the stock on hand and the reordering rules' minimum (safety stock), and in every week the
+        rules' minimum, maximum and multiple (0 without a rule)."""
         return SQL(
             """
     SELECT p.product_id, w.week, p.share, p.lead_days, p.reach_week,
@@ -233,7 +245,9 @@ SELECT %(forecast)s, %(vendor)s, %(company)s, product_id, week, %(start)s::date 
                + COALESCE(o.qty, 0) AS qty_demand,
            COALESCE(i.qty, 0) AS qty_incoming,
            CASE WHEN w.week = 0 THEN COALESCE(oh.qty, 0) ELSE 0 END AS qty_on_hand,
-           CASE WHEN w.week = 0 THEN COALESCE(op.qty_min, 0) ELSE 0 END AS qty_safety
+           CASE WHEN w.week = 0 THEN COALESCE(op.qty_min, 0) ELSE 0 END AS qty_safety,
+           COALESCE(op.qty_min, 0) AS qty_min, COALESCE(op.qty_max, 0) AS qty_max,
+           COALESCE(op.qty_multiple, 0) AS qty_multiple
       FROM products p
      CROSS JOIN weeks w
       LEFT JOIN sales s ON s.product_id = p.product_id AND s.week = w.week
@@ -244,25 +258,38 @@ SELECT %(forecast)s, %(vendor)s, %(company)s, product_id, week, %(start)s::date 
       LEFT JOIN orderpoints op ON op.product_id = p.product_id
             """)
 
-    def _forecast_sql_cumulated(self):
-        """CTE ``cumulated``: ``grid`` plus net_cumulated, the demand and safety stock not covered by stock and
-        receipts so far (a surplus carries forward to the next weeks, a shortage is never negative)."""
-        return SQL(
-            """
-    SELECT grid.*,
-           GREATEST(0, SUM(qty_demand + qty_safety - qty_incoming - qty_on_hand)
-               OVER (PARTITION BY product_id ORDER BY week)) AS net_cumulated
-      FROM grid
-            """)
-
     def _forecast_sql_netted(self):
-        """CTE ``netted``: ``cumulated`` plus qty_net, the week's increase of the uncovered demand."""
+        """CTE ``netted``: ``grid`` plus qty_net, what to order in the week, as Odoo's replenishment does with a
+        reordering rule: when the projected stock (last week's, plus receipts and stock on hand, less demand)
+        falls below the rule's minimum, order up to its maximum, rounded up to its multiple. Without a rule
+        (all 0) that is the week's shortage: a surplus carries forward, a shortage is ordered once. Week by
+        week (a recursive query: each week starts from the stock the orders before it left)."""
+        ordered = SQL(
+            """CASE WHEN b.before < g.qty_min
+                    THEN CASE WHEN g.qty_multiple > 0
+                              THEN CEIL(ROUND((g.qty_max - b.before)::numeric / g.qty_multiple::numeric, 4))
+                                   * g.qty_multiple::numeric
+                              ELSE g.qty_max - b.before END
+                    ELSE 0 END""")
         return SQL(
             """
-    SELECT cumulated.*,
-           net_cumulated - COALESCE(LAG(net_cumulated) OVER (PARTITION BY product_id ORDER BY week), 0) AS qty_net
-      FROM cumulated
-            """)
+    WITH RECURSIVE plan AS (
+        SELECT g.*, o.qty_net, b.before + o.qty_net AS stock
+          FROM grid g
+         CROSS JOIN LATERAL (SELECT %(start)s AS before) b
+         CROSS JOIN LATERAL (SELECT (%(ordered)s)::numeric AS qty_net) o
+         WHERE g.week = 0
+     UNION ALL
+        SELECT g.*, o.qty_net, b.before + o.qty_net AS stock
+          FROM plan
+          JOIN grid g ON g.product_id = plan.product_id AND g.week = plan.week + 1
+         CROSS JOIN LATERAL (SELECT %(next)s AS before) b
+         CROSS JOIN LATERAL (SELECT (%(ordered)s)::numeric AS qty_net) o
+    )
+    SELECT * FROM plan
+            """, start=SQL("ROUND((g.qty_incoming + g.qty_on_hand - g.qty_demand)::numeric, 4)"),
+            next=SQL("ROUND((plan.stock + g.qty_incoming + g.qty_on_hand - g.qty_demand)::numeric, 4)"),
+            ordered=ordered)
 
     def _forecast_sql_shared(self):
         """CTE ``shared``: ``netted`` plus qty_share, what the vendor is asked for: its share of the net
@@ -275,4 +302,37 @@ SELECT %(forecast)s, %(vendor)s, %(company)s, product_id, week, %(start)s::date 
                         WHEN week = reach_week THEN SUM(qty_net) OVER (PARTITION BY product_id ORDER BY week)
                         ELSE qty_net END AS qty_share
       FROM netted
+            """)
+
+    def _forecast_sql_offers(self):
+        """CTE ``offers`` (product_id, qty), on ``products``: the stock the vendor announced as available, from its
+        latest stock offer of the product approved in the last STOCK_OFFER_FRESH_DAYS days, in the product's
+        unit (an offer is made in its pricelist line's unit)."""
+        return SQL(
+            """
+    SELECT DISTINCT ON (p.product_id) p.product_id, o.qty_available * si_uom.factor / prod_uom.factor AS qty
+      FROM crm_supplier_stock_offer o
+      JOIN product_supplierinfo si ON si.id = o.supplierinfo_id
+      JOIN product_product pp
+        ON pp.product_tmpl_id = si.product_tmpl_id AND (si.product_id IS NULL OR si.product_id = pp.id)
+      JOIN products p ON p.product_id = pp.id
+      JOIN uom_uom si_uom ON si_uom.id = si.product_uom_id
+      JOIN uom_uom prod_uom ON prod_uom.id = p.uom_id
+     WHERE o.partner_id = %(vendor)s AND o.company_id = %(company)s AND o.state = 'approved'
+       AND o.date_approved >= %(since)s
+  ORDER BY p.product_id, o.date_approved DESC, o.id DESC
+            """, vendor=self.partner_id.id, company=self.company_id.id,
+            since=fields.Datetime.now() - timedelta(days=STOCK_OFFER_FRESH_DAYS))
+
+    def _forecast_sql_covered(self):
+        """CTE ``covered``: ``shared`` plus qty_asked (the vendor's share rounded up to a whole quantity: a vendor
+        ships whole units) and qty_offered (its announced stock, 0 without a fresh approved offer). The INSERT
+        spends the announced stock on the weeks in order: qty_from_stock is the part of a week's ask that stock
+        covers, the rest the vendor has to make or buy within its lead time."""
+        return SQL(
+            """
+    SELECT shared.*, CEIL(ROUND(GREATEST(shared.qty_share, 0)::numeric, 4)) AS qty_asked,
+           ROUND(COALESCE(offers.qty, 0)::numeric, 4) AS qty_offered
+      FROM shared
+      LEFT JOIN offers ON offers.product_id = shared.product_id
             """)

@@ -6,19 +6,26 @@ from odoo.tools import SQL
 
 class CrmSupplierScorecard(models.Model):
     """How well each vendor collaborates, computed on the fly from receipts, commitments and
-    acknowledgements (no table: always current, nothing to refresh)."""
+    acknowledgements (no table: always current, nothing to refresh). On-time delivery is Odoo's own
+    ``on_time_rate`` (purchase_stock), the figure the vendor also reads on the portal."""
 
     _name = "crm.supplier.scorecard"
     _description = "Supplier scorecard"
     _auto = False
-    _order = "on_time_rate desc, partner_id"
+    _order = "partner_id, company_id"
 
     partner_id = fields.Many2one("res.partner", "Vendor", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     receipt_count = fields.Integer("Receipts", readonly=True)
-    on_time_rate = fields.Float("On-time Delivery (%)", readonly=True, aggregator="avg",
-                                help="Share of done receipts validated no later than their scheduled "
-                                     "(or deadline) day.")
+    on_time_rate = fields.Float(
+        "On-time Delivery (%)", compute="_compute_on_time",
+        help="Odoo's on-time delivery rate of the vendor (Purchase): quantity received by the planned date, of the "
+             "quantity ordered, on its confirmed orders of the period shown (the days of the system parameter "
+             "purchase_stock.on_time_delivery_days, 365 by default). The portal shows the vendor this figure.")
+    on_time_measured = fields.Boolean("On-time Measured", compute="_compute_on_time",
+                                      help="Whether some quantity was received in the period.")
+    on_time_date_from = fields.Date("On-time From", compute="_compute_on_time")
+    on_time_date_to = fields.Date("On-time To", compute="_compute_on_time")
     receipt_date_from = fields.Date("Receipts From", readonly=True)
     receipt_date_to = fields.Date("Receipts To", readonly=True)
     commit_line_count = fields.Integer("Committed Lines Due", readonly=True)
@@ -40,13 +47,37 @@ class CrmSupplierScorecard(models.Model):
     answer_date_from = fields.Date("Orders Answered From", readonly=True)
     answer_date_to = fields.Date("Orders Answered To", readonly=True)
 
+    def _compute_on_time(self):
+        rates = self._crm_on_time_rates(self.partner_id)
+        date_from, date_to = self._crm_on_time_period()
+        for card in self:
+            rate = rates.get(card.partner_id.id)
+            card.on_time_rate = rate or 0.0
+            card.on_time_measured = rate is not None
+            card.on_time_date_from, card.on_time_date_to = date_from, date_to
+
+    @api.model
+    def _crm_on_time_period(self):
+        """(first day, last day) of Odoo's on-time rate: the orders of the last on_time_delivery_days days."""
+        days = self.env["ir.config_parameter"].sudo().get_param("purchase_stock.on_time_delivery_days", "365")
+        days = int(days) if days.isdigit() else 365
+        today = fields.Date.context_today(self)
+        return today - timedelta(days=days), today
+
+    @api.model
+    def _crm_on_time_rates(self, partners):
+        """{partner id: Odoo's on_time_rate, None without any quantity received in the period}: the one
+        definition of on-time delivery, for the scorecard and the vendor's portal (read as superuser: over
+        all the vendor's orders, whoever asks)."""
+        partners = partners.sudo()
+        partners.invalidate_recordset(["on_time_rate"])  # not stored, no dependencies: always fresh
+        return {partner.id: partner.on_time_rate if partner.on_time_rate >= 0 else None for partner in partners}
+
     @property
     def _table_query(self):
         return SQL("""
 WITH receipts AS (
     SELECT vendor.commercial_partner_id AS partner_id, sp.company_id, COUNT(*) AS receipt_count,
-           100.0 * COUNT(*) FILTER (WHERE sp.date_done::date <= COALESCE(sp.date_deadline, sp.scheduled_date)::date)
-               / COUNT(*) AS on_time_rate,
            MIN(sp.date_done)::date AS receipt_date_from, MAX(sp.date_done)::date AS receipt_date_to
       FROM stock_picking sp
       JOIN stock_picking_type spt ON spt.id = sp.picking_type_id AND spt.code = 'incoming'
@@ -92,7 +123,7 @@ keys AS (
     UNION SELECT partner_id, company_id FROM answers
 )
 SELECT ROW_NUMBER() OVER (ORDER BY k.partner_id, k.company_id) AS id, k.partner_id, k.company_id,
-       COALESCE(r.receipt_count, 0) AS receipt_count, r.on_time_rate, r.receipt_date_from, r.receipt_date_to,
+       COALESCE(r.receipt_count, 0) AS receipt_count, r.receipt_date_from, r.receipt_date_to,
        COALESCE(a.commit_line_count, 0) AS commit_line_count, a.commit_accuracy,
        COALESCE(a.qty_committed, 0) AS qty_committed, COALESCE(a.qty_delivered, 0) AS qty_delivered,
        100.0 * a.qty_delivered / NULLIF(a.qty_committed, 0) AS commit_reliability,
@@ -107,17 +138,13 @@ SELECT ROW_NUMBER() OVER (ORDER BY k.partner_id, k.company_id) AS id, k.partner_
 
     @api.model
     def _crm_vendor_card(self, partner):
-        """The vendor's own figures for the portal, each with its period: on-time delivery is Odoo's
-        ``on_time_rate`` (purchase_stock: quantity received on time of the orders of the last
-        ``purchase_stock.on_time_delivery_days`` days), the rest comes from this scorecard. ``partner`` is the
-        commercial partner of the portal user; the caller checks it is the user's own."""
+        """The vendor's own figures for the portal, each with its period: on-time delivery as the scorecard
+        reads it (``_crm_on_time_rates``, Odoo's), the rest from this scorecard. ``partner`` is the commercial
+        partner of the portal user; the caller checks it is the user's own."""
         partner = partner.commercial_partner_id
-        days = self.env["ir.config_parameter"].sudo().get_param("purchase_stock.on_time_delivery_days", "365")
-        days = int(days) if days.isdigit() else 365
-        today = fields.Date.context_today(self)
-        rate = partner.sudo().on_time_rate
+        date_from, date_to = self._crm_on_time_period()
         return {
-            "on_time_rate": rate if rate >= 0 else None,  # Odoo's -1: no receipt in the period
-            "on_time_date_from": today - timedelta(days=days), "on_time_date_to": today,
+            "on_time_rate": self._crm_on_time_rates(partner)[partner.id],
+            "on_time_date_from": date_from, "on_time_date_to": date_to,
             "rows": self.sudo().search([("partner_id", "=", partner.id)], order="company_id"),
         }

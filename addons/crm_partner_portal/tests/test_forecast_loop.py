@@ -62,24 +62,67 @@ class TestForecastPlanning(ForecastLoopCommon, TransactionCase):
         self._info(self.vendor_b, self.product_bolt).crm_forecast_share = 0
         self.assertNotIn(self.product_bolt, self._publish(self.vendor_b).line_ids.product_id)
 
-    def test_reordering_rule_minimum_and_other_outgoing_moves(self):
-        """The reordering rule's minimum is restored in the first week; a delivery made by hand (no sale) adds
-        to its week's demand."""
-        self.env["stock.warehouse.orderpoint"].create({
-            "product_id": self.product_plate.id, "warehouse_id": self.warehouse.id,
-            "location_id": self.warehouse.lot_stock_id.id, "product_min_qty": 25, "product_max_qty": 50})
+    def _ship_plate(self, quantity, days):
+        """A delivery made by hand (no sale) of steel plates, planned ``days`` after the forecast's Monday."""
         move = self.env["stock.move"].create({
-            "product_id": self.product_plate.id, "product_uom_qty": 7, "product_uom": self.product_plate.uom_id.id,
-            "location_id": self.warehouse.lot_stock_id.id,
+            "product_id": self.product_plate.id, "product_uom_qty": quantity,
+            "product_uom": self.product_plate.uom_id.id, "location_id": self.warehouse.lot_stock_id.id,
             "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-            "date": fields.Datetime.to_datetime(self.week_start) + timedelta(days=9, hours=10)})
+            "date": fields.Datetime.to_datetime(self.week_start) + timedelta(days=days, hours=10)})
         move._action_confirm()
-        bravo = self._publish(self.vendor_b)
-        lines = bravo.line_ids.filtered(lambda ln: ln.product_id == self.product_plate).sorted("week")
+
+    def _plate_rule(self, **vals):
+        return self.env["stock.warehouse.orderpoint"].create({
+            "product_id": self.product_plate.id, "warehouse_id": self.warehouse.id,
+            "location_id": self.warehouse.lot_stock_id.id, **vals})
+
+    def _plate_lines(self):
+        return self._publish(self.vendor_b).line_ids.filtered(
+            lambda ln: ln.product_id == self.product_plate).sorted("week")
+
+    def test_reordering_rule_minimum_and_other_outgoing_moves(self):
+        """A reordering rule without a maximum above its minimum: the minimum is restored in the first week; a
+        delivery made by hand (no sale) adds to its week's demand."""
+        self._plate_rule(product_min_qty=25, product_max_qty=25)
+        self._ship_plate(7, 9)
+        lines = self._plate_lines()
         self.assertEqual(lines.mapped("qty_safety"), [25] + [0] * 11)
         self.assertEqual(lines.mapped("qty_outgoing"), [0, 7] + [0] * 10)
         self.assertEqual(lines.mapped("qty_net"), [25, 7] + [0] * 10)
         self.assertEqual(sum(lines.mapped("qty_share")), 32)
+
+    def test_reordering_rule_orders_up_to_its_maximum_by_its_multiple(self):
+        """As Odoo's replenishment: below the minimum (10), order up to the maximum (28) rounded up to the
+        rule's multiple (packs of 6): 30 in week 0; week 1 ships 25, leaving 5 < 10: 23 more, rounded to 24;
+        the 29 left then cover the weeks after."""
+        self._plate_rule(product_min_qty=10, product_max_qty=28,
+                         replenishment_uom_id=self.env.ref("uom.product_uom_pack_6").id)
+        self._ship_plate(25, 9)
+        lines = self._plate_lines()
+        self.assertEqual(lines.mapped("qty_net"), [30, 24] + [0] * 10)
+        self.assertEqual(sum(lines.mapped("qty_share")), 54)
+        # without the rule the same delivery asks for its 25 only
+        self.env["stock.warehouse.orderpoint"].search([("product_id", "=", self.product_plate.id)]).unlink()
+        self.assertEqual(self._plate_lines().mapped("qty_net"), [0, 25] + [0] * 10)
+
+    def test_announced_stock_covers_the_first_weeks(self):
+        """An approved offer of 20 bolts available: the next version shows 20 of the 30 asked in week 2 as
+        coming from the vendor's stock; an offer approved more than 28 days ago is stale."""
+        info = self._info(self.vendor_a, self.product_bolt)
+        Offer = self.env["crm.supplier.stock.offer"]
+        offer = Offer._crm_supplier_propose({info: {"qty_available": 20, "delay": 5, "min_qty": 0}})
+        offer.action_approve()
+        bolt = self._publish(self.vendor_a).line_ids.filtered(lambda ln: ln.product_id == self.product_bolt)
+        self.assertEqual(self._asked(bolt.forecast_id, self.product_bolt), [0, 0, 30] + [0] * 9)
+        self.assertEqual(bolt.sorted("week").mapped("qty_from_stock"), [0, 0, 20] + [0] * 9)
+        # 45 available: the whole 30 (never more than asked)
+        Offer._crm_supplier_propose({info: {"qty_available": 45, "delay": 5, "min_qty": 0}}).action_approve()
+        forecast = self._publish(self.vendor_a)
+        self.assertEqual(sum(forecast.line_ids.filtered(
+            lambda ln: ln.product_id == self.product_bolt).mapped("qty_from_stock")), 30)
+        Offer.search([("supplierinfo_id", "=", info.id)]).date_approved = fields.Datetime.now() - timedelta(days=29)
+        forecast = self._publish(self.vendor_a)
+        self.assertFalse(any(forecast.line_ids.mapped("qty_from_stock")), "stale announced stock")
 
     def test_route_that_does_not_buy_leaves_the_product_out(self):
         """A product its reordering rule replenishes by another route (here a pull from another location) is
@@ -109,6 +152,7 @@ class TestForecastPlanning(ForecastLoopCommon, TransactionCase):
 
     def test_cron_publishes_a_version_per_vendor_and_notifies(self):
         Forecast = self.env["crm.supplier.forecast"]
+        self._plate_rule(product_min_qty=5, product_max_qty=5)  # Bravo's plate is needed too
         published = Forecast._cron_publish()
         mine = published.filtered(lambda f: f.partner_id in (self.vendor_a | self.vendor_b))
         self.assertEqual(sorted(mine.mapped("partner_id.name")), ["Alpha Supplies", "Bravo Metals"])
@@ -119,6 +163,31 @@ class TestForecastPlanning(ForecastLoopCommon, TransactionCase):
         self.assertIn(alpha.access_url, notice.body)
         again = Forecast._cron_publish().filtered(lambda f: f.partner_id == self.vendor_a)
         self.assertEqual((again.version, again.state, alpha.state), (2, "published", "superseded"))
+
+    def test_cron_skips_vendors_asked_for_nothing(self):
+        """A vendor whose products nobody needs gets no (empty) version; once it was asked for something, the
+        version withdrawing the ask is published once, then nothing more."""
+        Forecast = self.env["crm.supplier.forecast"]
+        idle = self.env["res.partner"].create({"name": "Idle Parts", "is_company": True})
+        spare = self.env["product.product"].create({"name": "Spare part nobody needs", "is_storable": True})
+        self.env["product.supplierinfo"].create({"partner_id": idle.id, "product_tmpl_id": spare.product_tmpl_id.id})
+        self.assertIn(idle, Forecast._crm_vendors_to_publish(self.env.company), "a vendor with a share")
+        published = Forecast._cron_publish()
+        self.assertIn(self.vendor_a, published.partner_id)
+        self.assertNotIn(idle, published.partner_id)
+        self.assertFalse(Forecast.search([("partner_id", "=", idle.id)]), "no draft left behind either")
+        # Alpha is asked for nothing any more (stock found for both products): one last version says so
+        alpha = published.filtered(lambda f: f.partner_id == self.vendor_a)
+        self.assertTrue(alpha.line_ids.filtered("qty_share"))
+        self.env["stock.quant"]._update_available_quantity(
+            self.product_nut, self.warehouse.lot_stock_id, 1000)
+        self.env["stock.quant"]._update_available_quantity(
+            self.product_bolt, self.warehouse.lot_stock_id, 1000)
+        withdrawn = Forecast._cron_publish().filtered(lambda f: f.partner_id == self.vendor_a)
+        self.assertEqual((withdrawn.version, bool(withdrawn.line_ids.filtered("qty_share"))), (2, False))
+        self.assertFalse(Forecast._cron_publish().filtered(lambda f: f.partner_id == self.vendor_a))
+        self.assertEqual(Forecast.search([("partner_id", "=", self.vendor_a.id), ("state", "=", "published")]),
+                         withdrawn)
 
     def test_vendor_reads_its_share_only(self):
         """Through the ORM a portal vendor reads what it is asked for, never the company's requirement."""
@@ -181,6 +250,25 @@ class TestForecastCommitments(ForecastLoopCommon, TransactionCase):
         draft.button_confirm()
         self._commit({self.bolt_week2: 28})
         self.assertEqual(self.bolt_week2.purchase_line_id.product_qty, 24)
+
+    def test_a_change_after_the_rfq_was_sent_is_the_buyers_to_do(self):
+        """The vendor raises its commitment once the RFQ is sent: the order stays as sent, its buyer gets a
+        to-do on it with the week, what the order says and the new commitment; the same quantity again, none."""
+        self._commit({self.bolt_week2: 30})
+        order = self.bolt_week2.purchase_line_id.order_id
+        order.user_id = self.buyer
+        order.write({"state": "sent"})
+        self._commit({self.bolt_week2: 30})
+        self.assertFalse(order.activity_ids, "nothing changed: no to-do")
+        self._commit({self.bolt_week2: 36})
+        self.assertEqual(self.bolt_week2.purchase_line_id.product_qty, 30, "the sent RFQ is left as it is")
+        activity = order.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.buyer)
+        self.assertIn("Alpha Supplies changed a commitment after the order was sent", activity.summary)
+        day = self.bolt_week2.week_start.strftime("%m/%d/%Y")
+        self.assertIn(f"week of {day}: the order says 30.00, the vendor now commits 36.00 Units", activity.note)
+        self.assertFalse(self.forecast.activity_ids, "more than asked: no gap to-do")
 
     def test_short_and_rejected_commitments_raise_a_buyer_activity(self):
         self._commit({self.bolt_week2: 25, self.nut_week8: 0})

@@ -4,6 +4,7 @@ from odoo.addons.crm_strategy.tests.screens import SCREENS, screenshots_on_signa
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SupplierForecastCommon, SupplierPortalCommon
+from .portal_html import texts
 
 
 @tagged("post_install", "-at_install")
@@ -35,6 +36,18 @@ class TestSupplierPortalTours(SupplierPortalCommon, HttpCase):
         picking.move_ids.picked = True
         picking.with_context(skip_backorder=True, picking_ids_not_to_backorder=picking.ids).button_validate()
         self.start_tour("/my/supplier", "crm_partner_portal_vendor_scorecard", login="crm_pp_alice")
+        # one on-time definition: the buyer's scorecard and the vendor's page show Odoo's rate, same period
+        self.env.flush_all()
+        card = self.env["crm.supplier.scorecard"].search([("partner_id", "=", self.vendor_a.id)])
+        self.vendor_a.invalidate_recordset(["on_time_rate"])
+        self.assertEqual((card.on_time_rate, card.on_time_measured), (self.vendor_a.on_time_rate, True))
+        self.assertAlmostEqual(card.on_time_rate, 90.0, msg="45 of the 50 ordered received by the planned date")
+        self.authenticate("crm_pp_alice", "crm_pp_alice")
+        page = self.url_open("/my/supplier/scorecard")
+        on_time = "//*[contains(@class, 'o_crm_scorecard_on_time')]"
+        self.assertEqual(texts(page, f"{on_time}/div[contains(@class, 'fs-3')]"), [f"{card.on_time_rate:.1f} %"])
+        self.assertEqual(texts(page, f"{on_time}//span[contains(@class, 'o_crm_date_value')]"),
+                         [day.strftime("%m/%d/%Y") for day in (card.on_time_date_from, card.on_time_date_to)])
 
     def _assert_bolt_split_nut_whole(self):
         """What the commit tours send: the bolt line split in 60 + 40, the nut line's 40 at once."""

@@ -83,20 +83,23 @@ class TestSupplierForecast(SupplierForecastCommon, TransactionCase):
                 line.qty_committed = value
 
     def test_netting_builders_alone(self):
-        """The netting CTEs on a grid of known values: 6 on hand cover week 0 and 2 of week 1, a receipt of 4
-        covers week 2; a surplus carries forward, a shortage counts once."""
+        """The netting CTE on a grid of known values: 6 on hand cover week 0 and 2 of week 1, a receipt of 4
+        covers week 2; a surplus carries forward, a shortage counts once. Product 3 has a reordering rule (min
+        5, max 12, multiple 5): below 5 it orders up to 12, by fives (15 in week 0, 10 in week 2)."""
         forecast = self._publish(self.vendor_a)
         grid = SQL("""
-            SELECT * FROM (VALUES (1, 0, 4.0, 0.0, 6.0, 0.0), (1, 1, 4.0, 0.0, 0.0, 0.0),
-                                  (1, 2, 4.0, 4.0, 0.0, 0.0), (2, 0, 0.0, 3.0, 0.0, 0.0), (2, 1, 5.0, 0.0, 0.0, 0.0))
-                AS grid(product_id, week, qty_demand, qty_incoming, qty_on_hand, qty_safety)""")
+            SELECT * FROM (VALUES (1, 0, 4.0, 0.0, 6.0, 0.0, 0.0, 0.0), (1, 1, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+                                  (1, 2, 4.0, 4.0, 0.0, 0.0, 0.0, 0.0), (2, 0, 0.0, 3.0, 0.0, 0.0, 0.0, 0.0),
+                                  (2, 1, 5.0, 0.0, 0.0, 0.0, 0.0, 0.0), (3, 0, 1.0, 0.0, 2.0, 5.0, 12.0, 5.0),
+                                  (3, 1, 10.0, 0.0, 0.0, 5.0, 12.0, 5.0), (3, 2, 2.0, 0.0, 0.0, 5.0, 12.0, 5.0))
+                AS grid(product_id, week, qty_demand, qty_incoming, qty_on_hand, qty_min, qty_max, qty_multiple)""")
         self.env.cr.execute(SQL(
-            "WITH grid AS (%s), cumulated AS (%s), netted AS (%s) "
-            "SELECT product_id, week, net_cumulated, qty_net FROM netted ORDER BY product_id, week",
-            grid, forecast._forecast_sql_cumulated(), forecast._forecast_sql_netted()))
+            "WITH grid AS (%s), netted AS (%s) SELECT product_id, week, stock, qty_net FROM netted "
+            "ORDER BY product_id, week", grid, forecast._forecast_sql_netted()))
         self.assertEqual([tuple(float(v) for v in row) for row in self.env.cr.fetchall()], [
-            (1, 0, 0, 0), (1, 1, 2, 2), (1, 2, 2, 0),
-            (2, 0, 0, 0), (2, 1, 2, 2)])
+            (1, 0, 2, 0), (1, 1, 0, 2), (1, 2, 0, 0),
+            (2, 0, 3, 0), (2, 1, 0, 2),
+            (3, 0, 16, 15), (3, 1, 6, 0), (3, 2, 14, 10)])
 
     def test_products_builder_alone(self):
         """The products CTE: every variant a vendor (or one of its contacts) supplies in the company, once."""

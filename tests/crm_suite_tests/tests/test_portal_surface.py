@@ -29,6 +29,7 @@ ROUTES = {
     ("/my/supplier/stock", POST),
     ("/my/supplier/scorecard", ANY),
     ("/my/distributor", ANY),
+    ("/my/distributor/page/<int:page>", ANY),
     ("/my/distributor/report", POST),
     ("/my/distributor/upload", POST),
     ("/my/distributor/forecast", ANY),
@@ -73,7 +74,8 @@ class TestSupplierPortalSurface(HttpCase):
             "/my/supplier/forecast/<int:forecast_id>/xlsx": f"/my/supplier/forecast/{forecast}/xlsx",
             "/my/supplier/stock": "/my/supplier/stock",
             "/my/supplier/scorecard": "/my/supplier/scorecard",
-            "/my/distributor": "/my/distributor", "/my/distributor/report": "/my/distributor/report",
+            "/my/distributor": "/my/distributor", "/my/distributor/page/<int:page>": "/my/distributor/page/1",
+            "/my/distributor/report": "/my/distributor/report",
             "/my/distributor/upload": "/my/distributor/upload", "/my/distributor/forecast": "/my/distributor/forecast",
         }
 
