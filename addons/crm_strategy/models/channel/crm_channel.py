@@ -197,8 +197,8 @@ class CrmChannel(models.Model):
         inherited = Doc._channel_candidates_sql(company, ids)
         if inherited is not None:
             candidates.append(inherited)
-        [(changed,)] = self.env.execute_query(write_statement(
-            Doc._channel_key, company.id, SQL(" UNION ALL ").join(SQL("(%s)", c) for c in candidates or [NO_CANDIDATE]), ids))
+        union = SQL(" UNION ALL ").join(SQL("(%s)", c) for c in candidates or [NO_CANDIDATE])
+        [(changed,)] = self.env.execute_query(write_statement(Doc._channel_key, company.id, union, ids))
         self.env["crm.channel.assignment"].invalidate_model()
         Doc.invalidate_model(["channel_id", "channel_override"])
         return changed
