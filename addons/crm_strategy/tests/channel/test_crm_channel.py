@@ -77,6 +77,31 @@ class TestCrmChannel(CrmChannelCase):
         self._reset_and_assign()
         self.assertEqual(self.i4.channel_id, self.web)
 
+    def test_assignment_writes_only_what_changes_and_filters_read_it(self):
+        Channel, Order = self.env["crm.channel"], self.env["sale.order"]
+        self._forget_channels()
+        self.assertEqual(Channel._assign_channels(self.company), (3, 4), "every confirmed order and invoice")
+        self.assertEqual(Channel._assign_channels(self.company), (0, 0), "nothing changes, nothing is written")
+        row = self.env["crm.channel.assignment"].search([("order_id", "=", self.o1.id)])
+        self.assertEqual((row.channel_id, row.override, row.company_id), (self.web, False, self.company))
+        draft = Order.create({"partner_id": self.customer_big.id, "team_id": self.team.id})
+        self.assertEqual(Order.search([("channel_id", "=", self.web.id)]), self.o1, "read from the assignments")
+        self.assertEqual(Order.search([("channel_id.name", "=", "Web"), ("company_id", "=", self.company.id)]), self.o1)
+        self.assertIn(draft, Order.search([("channel_id", "=", False)]))
+        self.assertNotIn(self.o1, Order.search([("channel_id", "=", False)]))
+        self.assertEqual(Order.search([("channel_id", "!=", False), ("id", "in", (self.o1 | draft).ids)]), self.o1)
+        draft.action_confirm()
+        self.assertEqual(draft.channel_id, self.field, "confirmed: the team rule recognises it at once")
+        draft._action_cancel()
+        self.assertFalse(draft.channel_id, "cancelled: no channel")
+
+    def test_serving_channel_of_the_customer(self):
+        self.customer_small.sudo().crm_channel_id = self.phone_channel
+        order = self._channel_order(self.customer_small, 1, team_id=self.team.id)
+        self.assertEqual(order.channel_id, self.phone_channel, "the customer's serving channel before the rules")
+        self._reset_and_assign()
+        self.assertEqual(order.channel_id, self.phone_channel, "the bulk assignment agrees")
+
     def test_override_needs_rights(self):
         salesman = new_test_user(self.env, "chan_salesman", groups="sales_team.group_sale_salesman_all_leads",
                                  company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
