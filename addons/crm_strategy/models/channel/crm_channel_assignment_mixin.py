@@ -52,6 +52,10 @@ class CrmChannelAssignmentMixin(models.AbstractModel):
             self._check_channel_override_rights(vals)
             if "channel_id" in vals and "channel_override" not in vals:
                 vals = {**vals, "channel_override": True}
+            elif "channel_id" not in vals and vals.get("channel_override"):
+                # ticked alone: the channel the rules gave is now kept as set by hand
+                self._write_channel_by_hand(self.filtered(lambda r: not r.channel_override))
+                vals = {key: value for key, value in vals.items() if key != "channel_override"}
         res = super().write(vals)
         if set(self._channel_triggers) & set(vals):
             self._assign_own_channel()
@@ -79,9 +83,7 @@ class CrmChannelAssignmentMixin(models.AbstractModel):
                 raise ValidationError(self.env._("The sales channel %(channel)s belongs to another company.",
                                                  channel=record.channel_id.name))
         key = self._channel_key
-        if by_hand:
-            self.env["crm.channel.assignment"].flush_model()
-            self.env.cr.execute(set_by_hand(key, [(r.company_id.id, r.id, r.channel_id.id or None) for r in by_hand]))
+        self._write_channel_by_hand(by_hand)
         released = self - by_hand
         if released:
             self.env.cr.execute(SQL("UPDATE crm_channel_assignment SET override = FALSE WHERE %s IN %s",
@@ -89,6 +91,15 @@ class CrmChannelAssignmentMixin(models.AbstractModel):
         self.env["crm.channel.assignment"].invalidate_model()
         # the channels the rules give (and, for orders, their invoices' channels) follow
         self._assign_own_channel()
+
+    def _write_channel_by_hand(self, records):
+        """Keep the current channel of ``records`` (their cached channel_id) as set by hand."""
+        if records:
+            rows = [(r.company_id.id, r.id, r.channel_id.id or None) for r in records]
+            self.env["crm.channel.assignment"].flush_model()
+            self.env.cr.execute(set_by_hand(self._channel_key, rows))
+            self.env["crm.channel.assignment"].invalidate_model()
+            records.invalidate_recordset(["channel_id", "channel_override"])
 
     def _assign_own_channel(self):
         """Assign these documents again (set-based, like the bulk assignment)."""

@@ -76,6 +76,11 @@ class TestCrmChannel(CrmChannelCase):
         self.i4.with_user(manager).channel_id = self.web
         self._reset_and_assign()
         self.assertEqual(self.i4.channel_id, self.web)
+        self.o3.with_user(manager).channel_override = True  # ticked alone, as on the form
+        self.assertEqual((self.o3.channel_id, self.o3.channel_override), (self.field, True), "kept as it was")
+        self.web.sequence = 12
+        self.env["crm.channel"]._assign_channels(self.company)
+        self.assertEqual(self.o3.channel_id, self.field)
 
     def test_assignment_writes_only_what_changes_and_filters_read_it(self):
         Channel, Order = self.env["crm.channel"], self.env["sale.order"]
