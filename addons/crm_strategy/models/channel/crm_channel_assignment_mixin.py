@@ -23,11 +23,11 @@ class CrmChannelAssignmentMixin(models.AbstractModel):
     _channel_triggers = ()
 
     channel_id = fields.Many2one(
-        "crm.channel", string="Sales Channel", compute="_compute_channel", inverse="_inverse_channel",
+        "crm.channel", string="Sales Channel", compute="_compute_channel_id", inverse="_inverse_channel",
         search="_search_channel_id", check_company=True, groups=CHANNEL_READERS,
         help="Recognised by the channel rules, in their priority order, unless set by hand.")
     channel_override = fields.Boolean(
-        string="Channel Set by Hand", compute="_compute_channel", inverse="_inverse_channel",
+        string="Channel Set by Hand", compute="_compute_channel_override", inverse="_inverse_channel",
         search="_search_channel_override", groups=CHANNEL_READERS,
         help="The channel was chosen by a user: the channel rules no longer change it.")
 
@@ -68,11 +68,17 @@ class CrmChannelAssignmentMixin(models.AbstractModel):
             [(key, "in", self._origin.ids)], [key, "channel_id", "override"])
         return {row[key].id: row for row in rows}
 
-    def _compute_channel(self):
+    # two compute methods: ticking the flag on a form must not recompute the channel shown next to it
+    def _compute_channel_id(self):
         rows = self._assignments() if self._origin.ids else {}
         for record in self:
             row = rows.get(record._origin.id)
             record.channel_id = row.channel_id if row else False
+
+    def _compute_channel_override(self):
+        rows = self._assignments() if self._origin.ids else {}
+        for record in self:
+            row = rows.get(record._origin.id)
             record.channel_override = bool(row and row.override)
 
     def _inverse_channel(self):
