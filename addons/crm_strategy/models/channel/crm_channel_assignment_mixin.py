@@ -107,9 +107,13 @@ class CrmChannelAssignmentMixin(models.AbstractModel):
             self.env["crm.channel.assignment"].invalidate_model()
             records.invalidate_recordset(["channel_id", "channel_override"])
 
+    def _channel_documents(self):
+        """Those of these records that may carry a channel (the others are never assigned as they change)."""
+        return self
+
     def _assign_own_channel(self):
         """Assign these documents again (set-based, like the bulk assignment)."""
-        records = self.filtered("id")
+        records = self._channel_documents().filtered("id")
         if records:
             self.env["crm.channel"]._assign_documents(records)
 
