@@ -17,5 +17,6 @@ class SaleOrder(models.Model):
 
     def _assign_own_channel(self):
         """An order's invoices follow its channel."""
-        super()._assign_own_channel()
+        result = super()._assign_own_channel()
         self.invoice_ids._assign_own_channel()
+        return result
