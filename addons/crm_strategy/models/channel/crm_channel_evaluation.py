@@ -170,8 +170,13 @@ class CrmChannelEvaluation(models.Model):
             """,
             first=self.env["res.partner"]._crm_first_order_channel_sql(company), date_from=date_from,
             date_to=date_to)
+        partners = sorted({partner for partner, _channel in self.env.execute_query(acquired)})
+        if not partners:
+            return {}
+        # their ids written out (IN (1, 2, ...)): PostgreSQL then filters the invoices first and reads only
+        # their lines, where a subquery would be joined after every line was read
         lines = self.env["crm.sales.fact"]._lines_sql(
-            company.ids, date_to=date_to, partners=SQL("SELECT partner_id FROM (%s) a", acquired))
+            company.ids, date_to=date_to, partners=SQL(", ").join(SQL("%s", partner) for partner in partners))
         rows = self.env.execute_query(SQL(
             """
             SELECT a.channel_id, SUM(s.margin)::float8
