@@ -1,6 +1,6 @@
 {
     "name": "CRM Strategy",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Sales/CRM",
     "summary": "Customer segments along the segment-management continuum, profiling, "
     "customer strategy, customer P&L and channel development",
@@ -52,7 +52,6 @@
         "demo/crm_demo_company_demo.xml",
         "demo/crm_playbook_demo.xml",
     ],
-    "pre_init_hook": "pre_init_hook",
     "assets": {
         "web.assets_backend": [
             "crm_strategy/static/src/scss/*.scss",

@@ -104,8 +104,9 @@ class CrmCustomerMetricsStore(models.AbstractModel):
             return SQL(
                 """
                 SELECT DISTINCT ON (rp.commercial_partner_id) rp.commercial_partner_id AS partner_id,
-                       so.source_id, so.medium_id, so.campaign_id, so.team_id, so.channel_id
+                       so.source_id, so.medium_id, so.campaign_id, so.team_id, ca.channel_id
                   FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
+             LEFT JOIN crm_channel_assignment ca ON ca.order_id = so.id
                  WHERE so.company_id = %s AND so.state = 'sale'
                    AND rp.commercial_partner_id IN (SELECT partner_id FROM crm_analytics_staging)
               ORDER BY rp.commercial_partner_id, so.date_order, so.id
@@ -113,8 +114,9 @@ class CrmCustomerMetricsStore(models.AbstractModel):
         return SQL(
             """
             SELECT DISTINCT ON (am.commercial_partner_id) am.commercial_partner_id AS partner_id,
-                   am.source_id, am.medium_id, am.campaign_id, am.team_id, am.channel_id
+                   am.source_id, am.medium_id, am.campaign_id, am.team_id, ca.channel_id
               FROM account_move am
+         LEFT JOIN crm_channel_assignment ca ON ca.move_id = am.id
              WHERE am.company_id = %s AND am.state = 'posted' AND am.move_type = 'out_invoice'
                AND am.commercial_partner_id IN (SELECT partner_id FROM crm_analytics_staging)
           ORDER BY am.commercial_partner_id, am.invoice_date, am.id

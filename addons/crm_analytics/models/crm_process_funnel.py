@@ -56,15 +56,17 @@ class CrmProcessFunnel(models.Model):
              LEFT JOIN res_partner rp ON rp.id = l.partner_id
             ), orders AS (
                 SELECT so.id AS order_id, so.company_id, rp.commercial_partner_id AS partner_id,
-                       so.date_order::date AS date, so.channel_id,
+                       so.date_order::date AS date, ca.channel_id,
                        ROW_NUMBER() OVER (PARTITION BY so.company_id, rp.commercial_partner_id
                                           ORDER BY so.date_order, so.id) AS rank
                   FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
+             LEFT JOIN crm_channel_assignment ca ON ca.order_id = so.id
                  WHERE so.state = 'sale'
             ), first_order AS (
                 SELECT DISTINCT ON (rp.commercial_partner_id) rp.commercial_partner_id AS partner_id,
-                       so.company_id, so.channel_id, so.date_order
+                       so.company_id, ca.channel_id, so.date_order
                   FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
+             LEFT JOIN crm_channel_assignment ca ON ca.order_id = so.id
                  WHERE so.state = 'sale'
               ORDER BY rp.commercial_partner_id, so.date_order, so.id
             ), referral AS (

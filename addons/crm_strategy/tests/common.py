@@ -148,10 +148,8 @@ class CrmChannelCase(CrmStrategyCase):
     def _forget_channels(self):
         """Forget every computed channel of the company's orders and invoices, in SQL (overrides stay)."""
         self.env.flush_all()
-        for table in ("sale_order", "account_move"):
-            self.env.cr.execute(SQL("UPDATE %s SET channel_id = NULL "
-                                    "WHERE company_id = %s AND NOT COALESCE(channel_override, FALSE)",
-                                    SQL.identifier(table), self.company.id))
+        self.env.cr.execute(SQL("DELETE FROM crm_channel_assignment WHERE company_id = %s AND NOT override",
+                                self.company.id))
         self.env.invalidate_all()
 
     @classmethod

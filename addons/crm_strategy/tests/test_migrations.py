@@ -87,3 +87,38 @@ class TestMigrations(TransactionCase):
         self.assertEqual((service.action_type, service.service_level), ("lower_service", "basic"))
         self.assertEqual(reprice.action_type, "reprice")
         self.assertEqual(self.env.ref("crm_strategy.pnl_action_channel").action_type, "lower_service")
+
+    def test_1_4_moves_the_document_channels_to_their_own_table(self):
+        migration = _load("19.0.1.4.0", "post-migrate")
+        cr = self.env.cr
+        company = self.env.company
+        Channel = self.env["crm.channel"]
+        web = Channel.create({"name": "Migrated web", "rule_type": "origin", "origin_pattern": "MIGWEB"})
+        phone = Channel.create({"name": "Migrated phone", "rule_type": "origin", "origin_pattern": "MIGPHONE"})
+        partner = self.env["res.partner"].create({"name": "Migrated customer"})
+        ruled, by_hand, none = self.env["sale.order"].create([{"partner_id": partner.id} for _i in range(3)])
+        invoice = self.env["account.move"].create({"move_type": "out_invoice", "partner_id": partner.id})
+        self.env.flush_all()
+        cr.execute(SQL("DELETE FROM crm_channel_assignment WHERE order_id IN %s OR move_id = %s",
+                       (ruled.id, by_hand.id, none.id), invoice.id))
+        # the layout before 19.0.1.4.0: the channel and its override flag on the documents themselves
+        cr.execute(SQL(
+            """
+            ALTER TABLE sale_order ADD COLUMN channel_id INT, ADD COLUMN channel_override BOOLEAN;
+            ALTER TABLE account_move ADD COLUMN channel_id INT, ADD COLUMN channel_override BOOLEAN;
+            UPDATE sale_order SET channel_id = %(web)s WHERE id = %(ruled)s;
+            UPDATE sale_order SET channel_id = %(phone)s, channel_override = TRUE WHERE id = %(by_hand)s;
+            UPDATE account_move SET channel_id = %(web)s WHERE id = %(invoice)s;
+            """, web=web.id, phone=phone.id, ruled=ruled.id, by_hand=by_hand.id, invoice=invoice.id))
+        migration.migrate(cr, "19.0.1.3.0")
+        self.env.invalidate_all()
+        self.assertFalse(column_exists(cr, "account_move", "channel_id"), "the wide table no longer carries it")
+        self.assertFalse(column_exists(cr, "sale_order", "channel_override"))
+        self.assertEqual((ruled.channel_id, ruled.channel_override), (web, False))
+        self.assertEqual((by_hand.channel_id, by_hand.channel_override), (phone, True), "set by hand, still")
+        self.assertFalse(none.channel_id)
+        self.assertEqual(invoice.channel_id, web)
+        self.assertEqual(self.env["sale.order"].search([("channel_id", "=", phone.id)]), by_hand)
+        self.assertEqual(self.env["crm.channel.assignment"].search_count([("company_id", "=", company.id),
+                                                                           ("order_id", "in", ruled.ids)]), 1)
+        migration.migrate(cr, "19.0.1.3.0")  # a second run finds nothing to move

@@ -30,3 +30,8 @@ def with_steps(steps, statement, materialized=()):
     return SQL("WITH %s %s", SQL(", ").join(
         SQL("%s AS MATERIALIZED (%s)" if name in materialized else "%s AS (%s)", SQL.identifier(name), query)
         for name, query in steps), statement)
+
+
+def in_ids(column, ids):
+    """``column IN ids``, or TRUE when ``ids`` is None (no restriction)."""
+    return SQL("TRUE") if ids is None else SQL("%s IN %s", column, tuple(ids) or (0,))

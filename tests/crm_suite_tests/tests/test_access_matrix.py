@@ -43,6 +43,8 @@ EXPECTED = {
     "crm.channel": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel.criterion": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel.estimate": row(strategy_user=READ, strategy_manager=FULL),
+    # written by the channel assignment (SQL) and by a manager's override on the order or invoice
+    "crm.channel.assignment": row(strategy_user=READ, strategy_manager=READ),
     "crm.channel.evaluation": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel.strategy": row(strategy_user=READ, strategy_manager=FULL),
     "crm.channel.strategy.line": row(strategy_user=READ, strategy_manager=FULL),

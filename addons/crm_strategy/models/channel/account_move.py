@@ -1,26 +1,26 @@
-from odoo import api, models
+from odoo import models
+from odoo.fields import Domain
+
+from .crm_channel_assignment_sql import invoice_from_order
 
 
 class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "crm.channel.assignment.mixin"]
+    _channel_key = "move_id"
+    _channel_triggers = ("move_type", "team_id", "source_id", "medium_id", "campaign_id", "invoice_origin",
+                         "company_id", "line_ids", "invoice_line_ids")
 
-    def _channel_candidates(self):
+    def _channel_documents(self):
+        """Customer invoices and credit notes: payments, bills and entries never carry a channel."""
         return self.filtered(lambda move: move.move_type in ("out_invoice", "out_refund"))
 
-    def _channel_kind(self):
-        return "move"
-
-    def _channel_from_documents(self):
+    def _channel_candidates_sql(self, company, ids):
         """An invoice comes through the channel of its sales order (the oldest one with a channel)."""
-        result = {}
-        for move in self:
-            orders = move.line_ids.sale_line_ids.order_id.filtered("channel_id").sorted("id")
-            if orders:
-                result[move.id] = orders[0].channel_id
-        return result
+        return invoice_from_order(company.id, ids)
 
-    @api.depends("move_type", "team_id", "source_id", "medium_id", "campaign_id", "invoice_origin",
-                 "line_ids.sale_line_ids.order_id.channel_id", "channel_override")
-    def _compute_channel_id(self):
-        return super()._compute_channel_id()
+    def _channel_rule_domain(self, channel):
+        return channel._move_domain()
+
+    def _channel_scope_domain(self, company):
+        return Domain("company_id", "=", company.id) & Domain("move_type", "in", ("out_invoice", "out_refund"))

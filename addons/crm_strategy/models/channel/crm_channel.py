@@ -7,6 +7,7 @@ from ...const import CHANNEL_TYPES
 from ...tools.access import MANAGER_GROUP, check_group
 from ...tools.limits import MAX_AMOUNT, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
 from ...tools.notify import done_at, refresh_notification
+from .crm_channel_assignment_sql import NO_CANDIDATE, rule_candidates, write_statement
 
 RULE_TYPES = [
     ("team", "Sales team"),
@@ -132,22 +133,6 @@ class CrmChannel(models.Model):
     def _active_channels(self, company):
         return self.sudo().search([("company_id", "=", company.id)], order="sequence, id")
 
-    def _match_records(self, records, kind):
-        """Channel per record (first channel by priority whose rule matches), evaluated in memory."""
-        result = {}
-        remaining = records
-        for channel in self:
-            if not remaining:
-                break
-            domain = channel._order_domain() if kind == "order" else channel._move_domain()
-            if domain is None:
-                continue
-            matched = remaining.filtered_domain(list(domain))
-            for record in matched:
-                result[record.id] = channel
-            remaining -= matched
-        return result
-
     # --- bulk assignment ----------------------------------------------------------
     @api.model
     def _cron_assign_channels(self):
@@ -162,8 +147,8 @@ class CrmChannel(models.Model):
 
     @api.model
     def _schedule_assignment(self):
-        """Reassigning a large company takes minutes (an UPDATE of every order and invoice whose channel
-        changes): run it in the cron, soon, rather than in the request that edited a rule."""
+        """Reassigning a large company reads every order and invoice: run it in the cron, soon, rather than
+        in the request that edited a rule."""
         cron = self.env.ref("crm_strategy.ir_cron_assign_channels", raise_if_not_found=False)
         if cron:
             cron._trigger()
@@ -180,80 +165,43 @@ class CrmChannel(models.Model):
 
     @api.model
     def _assign_channels(self, companies=None):
-        """Set-based: per company, one UPDATE of the orders and one of the invoices whose channel changes;
-        records whose channel was set by hand keep it. Returns (orders changed, invoices changed)."""
-        companies = companies or self.env.companies
+        """Set-based: per company, one statement for the orders and one for the invoices, writing the
+        channel assignments that change; channels set by hand stay. Returns (orders changed, invoices
+        changed)."""
         orders = invoices = 0
         self.env.flush_all()
-        Order = self.env["sale.order"].sudo().with_context(active_test=False)
-        Move = self.env["account.move"].sudo().with_context(active_test=False)
-        for company in companies:
-            channels = self._active_channels(company)
-            order_candidates = [
-                SQL("SELECT t.id AS res_id, %s AS channel_id, %s AS seq FROM (%s) AS t(id)", channel.id, rank,
-                    Order._search(channel._order_domain() & Domain("company_id", "=", company.id)
-                                  & Domain("state", "=", "sale")).subselect())
-                for rank, channel in enumerate(channels)
-            ]
-            move_candidates = [
-                SQL("SELECT t.id AS res_id, %s AS channel_id, %s AS seq FROM (%s) AS t(id)", channel.id, rank,
-                    Move._search(channel._move_domain() & Domain("company_id", "=", company.id)
-                                 & Domain("move_type", "in", ("out_invoice", "out_refund"))).subselect())
-                for rank, channel in enumerate(channels) if channel._move_domain() is not None
-            ]
-            empty = SQL("SELECT NULL::int AS res_id, NULL::int AS channel_id, 0 AS seq WHERE FALSE")
-            self.env.cr.execute(SQL(
-                """
-                WITH cand AS (%(cand)s),
-                best AS (
-                    SELECT DISTINCT ON (res_id) res_id, channel_id FROM cand ORDER BY res_id, seq
-                ), target AS (
-                    SELECT so.id, best.channel_id
-                      FROM sale_order so LEFT JOIN best ON best.res_id = so.id
-                     WHERE so.company_id = %(company)s AND NOT COALESCE(so.channel_override, FALSE)
-                       AND (so.state = 'sale' OR so.channel_id IS NOT NULL)
-                )
-                UPDATE sale_order so SET channel_id = CASE WHEN so.state = 'sale' THEN target.channel_id END
-                  FROM target
-                 WHERE so.id = target.id
-                   AND so.channel_id IS DISTINCT FROM (CASE WHEN so.state = 'sale' THEN target.channel_id END)
-                """,
-                cand=SQL(" UNION ALL ").join(order_candidates) if order_candidates else empty,
-                company=company.id,
-            ))
-            orders += self.env.cr.rowcount
-            self.env.cr.execute(SQL(
-                """
-                WITH from_order AS (
-                    SELECT DISTINCT ON (aml.move_id) aml.move_id, so.channel_id
-                      FROM account_move_line aml
-                      JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
-                      JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                      JOIN sale_order so ON so.id = sol.order_id
-                     WHERE aml.company_id = %(company)s AND so.channel_id IS NOT NULL
-                  ORDER BY aml.move_id, so.id
-                ), cand AS (%(cand)s),
-                best AS (
-                    SELECT DISTINCT ON (res_id) res_id, channel_id FROM cand ORDER BY res_id, seq
-                ), target AS (
-                    SELECT am.id, COALESCE(fo.channel_id, best.channel_id) AS channel_id
-                      FROM account_move am
-                 LEFT JOIN from_order fo ON fo.move_id = am.id
-                 LEFT JOIN best ON best.res_id = am.id
-                     WHERE am.company_id = %(company)s AND am.move_type IN ('out_invoice', 'out_refund')
-                       AND NOT COALESCE(am.channel_override, FALSE)
-                )
-                UPDATE account_move am SET channel_id = target.channel_id
-                  FROM target
-                 WHERE am.id = target.id AND am.channel_id IS DISTINCT FROM target.channel_id
-                """,
-                cand=SQL(" UNION ALL ").join(move_candidates) if move_candidates else empty,
-                company=company.id,
-            ))
-            invoices += self.env.cr.rowcount
-        self.env["sale.order"].invalidate_model(["channel_id"])
-        self.env["account.move"].invalidate_model(["channel_id"])
+        for company in companies or self.env.companies:
+            orders += self._assign_kind(self.env["sale.order"], company)
+            invoices += self._assign_kind(self.env["account.move"], company)
         return orders, invoices
+
+    @api.model
+    def _assign_documents(self, records):
+        """Assign these orders or invoices again, by the same statement as the bulk assignment."""
+        self.env.flush_all()
+        for company in records.company_id:
+            self._assign_kind(records, company, records.filtered(lambda r, c=company: r.company_id == c).ids)
+
+    @api.model
+    def _assign_kind(self, documents, company, ids=None):
+        """Write the channels of the company's documents of one model (of ``ids`` only, when given)."""
+        Doc = documents.sudo().with_context(active_test=False).browse()
+        candidates = []
+        scope = Doc._channel_scope_domain(company)
+        if ids is not None:
+            scope &= Domain("id", "in", ids)
+        for rank, channel in enumerate(self._active_channels(company)):
+            rule = Doc._channel_rule_domain(channel)
+            if rule is not None:
+                candidates.append(rule_candidates(channel.id, rank, Doc._search(rule & scope).subselect()))
+        inherited = Doc._channel_candidates_sql(company, ids)
+        if inherited is not None:
+            candidates.append(inherited)
+        union = SQL(" UNION ALL ").join(SQL("(%s)", c) for c in candidates or [NO_CANDIDATE])
+        [(changed,)] = self.env.execute_query(write_statement(Doc._channel_key, company.id, union, ids))
+        self.env["crm.channel.assignment"].invalidate_model()
+        Doc.invalidate_model(["channel_id", "channel_override"])
+        return changed
 
     @api.model_create_multi
     def create(self, vals_list):

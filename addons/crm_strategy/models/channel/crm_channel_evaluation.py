@@ -6,6 +6,7 @@ from odoo.tools import SQL, float_round, format_amount, format_date
 
 from ...const import CHANNEL_TYPES, CRITERION_MEASURES, ESTIMATE_MEASURES
 from ...tools.notify import done_at, refresh_notification
+from ...tools.pg import local_settings
 from ...tools.xlsx import Workbook, download_action, period_label
 from .crm_channel_evaluation_sql import figures_statement
 
@@ -115,23 +116,25 @@ class CrmChannelEvaluation(models.Model):
         companies = companies or self.env.companies
         self.env.flush_all()
         vals_list = []
-        for company in companies:
-            channels = self.env["crm.channel"]._active_channels(company)
-            if not channels:
-                continue
-            figures = self._channel_figures(company, channels, date_from, date_to)
-            acquired = self._acquired_customer_value(company, date_from, date_to)
-            rows = []
-            for channel in channels:
-                row = figures.get(channel.id, {})
-                row.update(channel_id=channel.id, company_id=company.id, date_from=date_from, date_to=date_to,
-                           acquired_value=acquired.get(channel.id, 0.0))
-                row.update(self._channel_economics(channel, row, _months(date_from, date_to)))
-                row.pop("customer_months", None)
-                self._apply_estimates(channel, row, _months(date_from, date_to))
-                rows.append(row)
-            self._score_and_rank(company, rows)
-            vals_list += rows
+        # analytic statements over every line of the period: compiling them (JIT) costs more than it saves
+        with local_settings(self.env.cr, jit="off"):
+            for company in companies:
+                channels = self.env["crm.channel"]._active_channels(company)
+                if not channels:
+                    continue
+                figures = self._channel_figures(company, channels, date_from, date_to)
+                acquired = self._acquired_customer_value(company, date_from, date_to)
+                rows = []
+                for channel in channels:
+                    row = figures.get(channel.id, {})
+                    row.update(channel_id=channel.id, company_id=company.id, date_from=date_from, date_to=date_to,
+                               acquired_value=acquired.get(channel.id, 0.0))
+                    row.update(self._channel_economics(channel, row, _months(date_from, date_to)))
+                    row.pop("customer_months", None)
+                    self._apply_estimates(channel, row, _months(date_from, date_to))
+                    rows.append(row)
+                self._score_and_rank(company, rows)
+                vals_list += rows
         self.sudo().search([("company_id", "in", companies.ids), ("date_from", "=", date_from),
                             ("date_to", "=", date_to)]).unlink()
         return self.sudo().create(vals_list)
@@ -158,20 +161,30 @@ class CrmChannelEvaluation(models.Model):
 
     @api.model
     def _acquired_customer_value(self, company, date_from, date_to):
-        """{channel id: value} of the customers each channel acquired in the period: their margin to date.
-
-        crm_analytics overrides this with their customer lifetime value."""
-        first = self.env["res.partner"]._crm_first_order_channel_sql(company)
+        """{channel id: value} of the customers each channel acquired in the period: their margin to date
+        (the sales fact of these customers only, not of the whole company)."""
+        acquired = SQL(
+            """
+            SELECT f.partner_id, f.channel_id FROM (%(first)s) f
+             WHERE f.channel_id IS NOT NULL AND f.date_order::date BETWEEN %(date_from)s AND %(date_to)s
+            """,
+            first=self.env["res.partner"]._crm_first_order_channel_sql(company), date_from=date_from,
+            date_to=date_to)
+        partners = sorted({partner for partner, _channel in self.env.execute_query(acquired)})
+        if not partners:
+            return {}
+        # their ids written out (IN (1, 2, ...)): PostgreSQL then filters the invoices first and reads only
+        # their lines, where a subquery would be joined after every line was read
+        lines = self.env["crm.sales.fact"]._lines_sql(
+            company.ids, date_to=date_to, partners=SQL(", ").join(SQL("%s", partner) for partner in partners))
         rows = self.env.execute_query(SQL(
             """
-            SELECT f.channel_id, SUM(s.margin)::float8
-              FROM (%(first)s) f
-              JOIN (%(lines)s) s ON s.partner_id = f.partner_id
-             WHERE f.channel_id IS NOT NULL AND f.date_order::date BETWEEN %(date_from)s AND %(date_to)s
-          GROUP BY f.channel_id
+            SELECT a.channel_id, SUM(s.margin)::float8
+              FROM (%(acquired)s) a
+              JOIN (%(lines)s) s ON s.partner_id = a.partner_id
+          GROUP BY a.channel_id
             """,
-            first=first, date_from=date_from, date_to=date_to,
-            lines=self.env["crm.sales.fact"]._lines_sql(company.ids, date_to=date_to),
+            acquired=acquired, lines=lines,
         ))
         return dict(rows)
 

@@ -92,8 +92,9 @@ def segments(members, company_id):
 def customer_months():
     """From ``lines``: the customer-months each channel served (the per-contact cost model's volume)."""
     return SQL(
-        "SELECT channel_id, COUNT(DISTINCT (partner_id, month)) AS customer_months "
-        "FROM lines WHERE channel_id IS NOT NULL GROUP BY channel_id"
+        "SELECT channel_id, COUNT(*) AS customer_months FROM "
+        "(SELECT DISTINCT channel_id, partner_id, month FROM lines WHERE channel_id IS NOT NULL) cm "
+        "GROUP BY channel_id"
     )
 
 

@@ -23,15 +23,16 @@ class ResPartner(models.Model):
         return SQL(
             """
             SELECT DISTINCT ON (rp.commercial_partner_id) rp.commercial_partner_id AS partner_id,
-                   so.channel_id, so.date_order
+                   ca.channel_id, so.date_order
               FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
+         LEFT JOIN crm_channel_assignment ca ON ca.order_id = so.id
              WHERE so.company_id = %s AND so.state = 'sale'
           ORDER BY rp.commercial_partner_id, so.date_order, so.id
             """, company.id)
 
     @api.depends_context("company")
     def _compute_crm_acquisition_channel(self):
-        self.env["sale.order"].flush_model(["partner_id", "channel_id", "date_order", "state", "company_id"])
+        self.env["sale.order"].flush_model(["partner_id", "date_order", "state", "company_id"])
         partners = self.commercial_partner_id._origin
         rows = self.env.execute_query(SQL(
             "SELECT partner_id, channel_id FROM (%s) f WHERE partner_id IN %s",

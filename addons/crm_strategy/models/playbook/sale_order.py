@@ -1,4 +1,7 @@
 from odoo import models
+from odoo.tools import SQL
+
+from ...tools.pg import in_ids
 
 
 class SaleOrder(models.Model):
@@ -7,13 +10,19 @@ class SaleOrder(models.Model):
 
     _inherit = "sale.order"
 
-    def _channel_from_documents(self):
-        inherited = super()._channel_from_documents()
-        for order in self:
-            channel = order.partner_id.commercial_partner_id.sudo().crm_channel_id
-            if order.id not in inherited and channel and channel.company_id == order.company_id:
-                inherited[order.id] = channel
-        return inherited
+    def _channel_candidates_sql(self, company, ids):
+        """A confirmed order of a customer with a serving channel of the order's company goes through it."""
+        inherited = super()._channel_candidates_sql(company, ids)
+        serving = SQL(
+            """
+            SELECT so.id AS res_id, cp.crm_channel_id AS channel_id, -1 AS seq
+              FROM sale_order so
+              JOIN res_partner rp ON rp.id = so.partner_id
+              JOIN res_partner cp ON cp.id = rp.commercial_partner_id
+              JOIN crm_channel c ON c.id = cp.crm_channel_id AND c.company_id = so.company_id
+             WHERE so.company_id = %s AND so.state = 'sale' AND %s
+            """, company.id, in_ids(SQL("so.id"), ids))
+        return serving if inherited is None else SQL("(%s) UNION ALL (%s)", inherited, serving)
 
     def _default_team_id(self):
         if self.env.context.get("default_team_id"):

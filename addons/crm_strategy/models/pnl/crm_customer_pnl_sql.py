@@ -100,9 +100,10 @@ def channel_costs(company_id, date_from):
                (COUNT(*) * MAX(c.cost_rate))::numeric
           FROM sale_order so
           JOIN res_partner rp ON rp.id = so.partner_id
-          JOIN crm_channel c ON c.id = so.channel_id AND c.cost_model = 'per_order'
+          JOIN crm_channel_assignment ca ON ca.order_id = so.id
+          JOIN crm_channel c ON c.id = ca.channel_id AND c.cost_model = 'per_order'
          WHERE so.company_id = %(company)s AND so.state = 'sale' AND so.date_order >= %(date_from)s
-      GROUP BY 1, 2, so.channel_id
+      GROUP BY 1, 2, ca.channel_id
         """,
         company=company_id, date_from=date_from, stage=SQL.identifier(STAGED),
     )

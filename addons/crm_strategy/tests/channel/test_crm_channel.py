@@ -76,6 +76,36 @@ class TestCrmChannel(CrmChannelCase):
         self.i4.with_user(manager).channel_id = self.web
         self._reset_and_assign()
         self.assertEqual(self.i4.channel_id, self.web)
+        self.o3.with_user(manager).channel_override = True  # ticked alone, as on the form
+        self.assertEqual((self.o3.channel_id, self.o3.channel_override), (self.field, True), "kept as it was")
+        self.web.sequence = 12
+        self.env["crm.channel"]._assign_channels(self.company)
+        self.assertEqual(self.o3.channel_id, self.field)
+
+    def test_assignment_writes_only_what_changes_and_filters_read_it(self):
+        Channel, Order = self.env["crm.channel"], self.env["sale.order"]
+        self._forget_channels()
+        self.assertEqual(Channel._assign_channels(self.company), (3, 4), "every confirmed order and invoice")
+        self.assertEqual(Channel._assign_channels(self.company), (0, 0), "nothing changes, nothing is written")
+        row = self.env["crm.channel.assignment"].search([("order_id", "=", self.o1.id)])
+        self.assertEqual((row.channel_id, row.override, row.company_id), (self.web, False, self.company))
+        draft = Order.create({"partner_id": self.customer_big.id, "team_id": self.team.id})
+        self.assertEqual(Order.search([("channel_id", "=", self.web.id)]), self.o1, "read from the assignments")
+        self.assertEqual(Order.search([("channel_id.name", "=", "Web"), ("company_id", "=", self.company.id)]), self.o1)
+        self.assertIn(draft, Order.search([("channel_id", "=", False)]))
+        self.assertNotIn(self.o1, Order.search([("channel_id", "=", False)]))
+        self.assertEqual(Order.search([("channel_id", "!=", False), ("id", "in", (self.o1 | draft).ids)]), self.o1)
+        draft.action_confirm()
+        self.assertEqual(draft.channel_id, self.field, "confirmed: the team rule recognises it at once")
+        draft._action_cancel()
+        self.assertFalse(draft.channel_id, "cancelled: no channel")
+
+    def test_serving_channel_of_the_customer(self):
+        self.customer_small.sudo().crm_channel_id = self.phone_channel
+        order = self._channel_order(self.customer_small, 1, team_id=self.team.id)
+        self.assertEqual(order.channel_id, self.phone_channel, "the customer's serving channel before the rules")
+        self._reset_and_assign()
+        self.assertEqual(order.channel_id, self.phone_channel, "the bulk assignment agrees")
 
     def test_override_needs_rights(self):
         salesman = new_test_user(self.env, "chan_salesman", groups="sales_team.group_sale_salesman_all_leads",
