@@ -3,7 +3,8 @@
 Usage: compare.py BASE_LABEL BASE_LOG SIZE_LABEL SIZE_LOG. A figure is the first number after the colon of a
 printed line when the unit ``s`` follows it, keyed by the text before the colon, numbers in it masked (so a new
 line of a benchmark is compared without changing this script); ``peak RSS ...: N MB`` lines are compared too.
-Near-linear scaling means a ratio close to the ratio of the sizes (issue 22: at most 12x for 10x the data), and the Odoo process stays under 2 GB.
+Near-linear scaling means a ratio close to the ratio of the sizes (issue 22: at most 12x for 10x the data), and
+the Odoo process stays under 2 GB.
 """
 import re
 import sys
