@@ -43,6 +43,18 @@ copy_db() {
     fi
 }
 
+# drop_db_surely DB: drop_db, retried while a terminated backend of a large transaction still holds the database
+# (DROP ... WITH (FORCE) waits only 5 s for it on a loaded machine)
+drop_db_surely() {
+    local try
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        drop_db "$1"
+        db_exists "$1" || return 0
+        sleep 3
+    done
+    die "Could not drop the database $1"
+}
+
 # odoo_shell DB SCRIPT: run SCRIPT in `odoo-bin shell` on DB; prints the peak RSS of the Odoo process at the end
 odoo_shell() {
     PYTHONPATH="$ROOT/bench${PYTHONPATH:+:$PYTHONPATH}" "$PY" -c '
@@ -114,11 +126,11 @@ sized_benches() {
         name=$(basename "$b" .py)
         for label in "$BASE" "$SIZE"; do
             customers=$(size_customers "$label")
-            drop_db "$RUN_DB"
+            drop_db_surely "$RUN_DB"
             if [[ $label == "$BASE" ]]; then copy_db "$BASE_DB" "$RUN_DB"; else copy_db "$SIZE_DB" "$RUN_DB"; fi
             log "bench: ${b#"$ROOT"/} at $label ($customers customers), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
             BENCH_SIZE=$customers odoo_shell "$RUN_DB" "$b" | tee "$BENCH_LOG_DIR/$name-${label,,}.log"
-            drop_db "$RUN_DB"
+            drop_db_surely "$RUN_DB"
         done
         "$PY" "$ROOT/bench/compare.py" "$BASE" "$BENCH_LOG_DIR/$name-${BASE,,}.log" \
             "$SIZE" "$BENCH_LOG_DIR/$name-${SIZE,,}.log" | tee "$BENCH_LOG_DIR/$name-compare.log"
