@@ -3,11 +3,12 @@ SHELL := /bin/bash
 ADDONS ?=
 TEST_TAGS ?=
 BENCH ?=
+SIZE ?=
 
 .PHONY: help setup run stop test lint bench test-host test-replica i18n
 
 help:
-	@echo "make run [WORKERS=4] | stop | test [ADDONS=a,b] [TEST_TAGS=...] | lint | bench [BENCH=name] | test-replica | i18n | setup"
+	@echo "make run [WORKERS=4] | stop | test [ADDONS=a,b] [TEST_TAGS=...] | lint | bench [BENCH=name] [SIZE=1m] | test-replica | i18n | setup"
 
 setup:
 	@bash -c 'source scripts/common.sh && bootstrap && ensure_chromium && log "Ready: Odoo in $$ODOO, venv in .venv, PostgreSQL on $$PGHOST:$$PGPORT"'
@@ -34,4 +35,4 @@ i18n:
 	@scripts/i18n.sh
 
 bench:
-	@BENCH="$(BENCH)" scripts/bench.sh
+	@BENCH="$(BENCH)" SIZE="$(SIZE)" scripts/bench.sh

@@ -4,20 +4,23 @@
 # 1k new orders <= 2 s; the CLV fit at least twice as fast as the ``lifetimes`` package on the same arrays.
 # Each size runs in its own transaction, rolled back at the end, so both sizes start from the same database.
 import importlib
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-from generator import generate
+from generator import bench_size, generate
 
 from odoo.addons.crm_analytics.lib import clv, summary
 from odoo.addons.crm_analytics.lib.bgnbd import fit_bgnbd
 from odoo.addons.crm_analytics.lib.gamma_gamma import fit_gamma_gamma
 from odoo.tools import SQL
 
-SIZES = [(10_000, 100_000), (100_000, 1_000_000)]
+# `make bench SIZE=...` runs one size (BENCH_SIZE) on a copy of its cached data set, without ``lifetimes``
+SIZED = bool(os.environ.get("BENCH_SIZE"))
+SIZES = [tuple(bench_size().values())] if SIZED else [(10_000, 100_000), (100_000, 1_000_000)]
 env = env  # noqa: F821 (provided by odoo-bin shell)
 cr = env.cr
 Metrics = env["crm.customer.metrics"]
@@ -107,7 +110,7 @@ def sql_floor():
 
 def compare_lifetimes(label, x, t_x, T, m, ours):
     """Time the ``lifetimes`` package on the same arrays as ours, also when it gives up without converging."""
-    lifetimes = lifetimes_module()
+    lifetimes = None if SIZED else lifetimes_module()
     if lifetimes is None:
         return
     keep = (x > 0) & (m > 0)

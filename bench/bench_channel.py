@@ -3,11 +3,11 @@
 import os
 import time
 
-from generator import generate
+from generator import bench_size, generate
 
 from odoo.tools import SQL
 
-stats = generate(env, customers=100_000, lines=1_000_000)  # noqa: F821
+stats = generate(env, **bench_size())  # noqa: F821
 print(f"generated {stats['customers']} customers and {stats['lines']} invoice lines in {stats['seconds']:.1f} s")
 cr = env.cr  # noqa: F821
 

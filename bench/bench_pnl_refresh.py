@@ -9,11 +9,11 @@ import time
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from generator import generate
+from generator import bench_size, generate
 
 env = env  # noqa: F821 (provided by odoo-bin shell)
 cr = env.cr
-stats = generate(env, customers=100_000, lines=1_000_000)
+stats = generate(env, **bench_size())
 cr.commit()
 print(f"generated {stats['customers']} customers and {stats['lines']} invoice lines in {stats['seconds']:.1f} s")
 Pnl = env["crm.customer.pnl"]

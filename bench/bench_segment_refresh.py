@@ -2,9 +2,11 @@
 # Run by `make bench` inside `odoo-bin shell` (``env`` is defined) on a throw-away database.
 import time
 
+from generator import bench_size
+
 from odoo.tools import SQL
 
-N = 100_000
+N = bench_size()["customers"]
 cr = env.cr  # noqa: F821 (provided by odoo-bin shell)
 company = env.company  # noqa: F821
 t0 = time.perf_counter()
@@ -12,8 +14,8 @@ cr.execute(SQL(
     """
     INSERT INTO res_partner (name, complete_name, active, is_company, type, autopost_bills, group_rfq, group_on,
                              company_id, create_date, write_date)
-    SELECT 'Bench customer ' || g, 'Bench customer ' || g, g %% 50 <> 0, TRUE, 'contact', 'ask', 'default',
-           'default', NULL, NOW(), NOW()
+    SELECT 'Bench segment customer ' || g, 'Bench segment customer ' || g, g %% 50 <> 0, TRUE, 'contact', 'ask',
+           'default', 'default', NULL, NOW(), NOW()
       FROM generate_series(1, %s) g
     """, N))
 cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE commercial_partner_id IS NULL")
@@ -32,7 +34,7 @@ cr.execute(SQL(
                round(exp(random() * 4 + 4)::numeric, 2) AS rev,
                floor(random() * 700)::int AS recency, p.id AS pid
      ) o
-     WHERE p.name LIKE 'Bench customer %%'
+     WHERE p.name LIKE 'Bench segment customer %%'
     """, company=company.id))
 cr.execute("ANALYZE res_partner")
 cr.execute("ANALYZE crm_customer_measure")

@@ -5,16 +5,85 @@ the last, with a personal probability) and seasonality (more invoices in the las
 Only what the suite reads is written: partners, posted customer invoices and credit notes with product
 lines, and their products.
 """
+import os
 import time
+from contextlib import contextmanager, nullcontext
 
 from odoo.tools import SQL
 
+# The data set a `make bench SIZE=...` run was built with (bench/build_dataset.py): one row, in the cached database.
+DATASET_TABLE = "crm_bench_dataset"
+# The tables the generator fills; at 10^7 lines their indexes are dropped and rebuilt around the inserts.
+FILLED_TABLES = ("res_partner", "account_move", "account_move_line")
+LINES_PER_CUSTOMER = 10
 
-def generate(env, customers=100_000, lines=1_000_000, months=24, products=500):
-    """Create ``customers`` partners and about ``lines`` invoice lines over ``months`` months."""
+
+def bench_size():
+    """Size of this run: ``BENCH_SIZE`` customers (set by `make bench SIZE=...`), 100k by default, with about
+    ten invoice lines each."""
+    customers = int(os.environ.get("BENCH_SIZE") or 100_000)
+    return {"customers": customers, "lines": customers * LINES_PER_CUSTOMER}
+
+
+def cached_dataset(cr):
+    """The stats of the data set already in this database (a copy of a cached bench database), or None."""
+    cr.execute("SELECT to_regclass(%s)", [DATASET_TABLE])
+    if not cr.fetchone()[0]:
+        return None
+    cr.execute(SQL("SELECT customers, lines, seconds FROM %s", SQL.identifier(DATASET_TABLE)))
+    row = cr.fetchone()
+    return row and {"customers": row[0], "lines": row[1], "seconds": row[2], "cached": True}
+
+
+@contextmanager
+def indexes_dropped(cr, tables):
+    """Drop the plain indexes (not those behind a primary key or a unique constraint) and the foreign keys of
+    ``tables``, and build them again on leaving: one sort per index instead of 10^7 random insertions into each,
+    and one anti-join per foreign key instead of 10^7 row-by-row checks queued in memory (at 10^7 lines the
+    queue of checks alone takes gigabytes)."""
+    cr.execute(
+        """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+             FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid
+            WHERE i.indrelid = ANY(%s::regclass[]) AND c.oid IS NULL AND NOT i.indisprimary""", [list(tables)])
+    indexes = cr.fetchall()
+    cr.execute("""SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+                   WHERE conrelid = ANY(%s::regclass[]) AND contype = 'f'""", [list(tables)])
+    keys = cr.fetchall()
+    for table, name, _definition in keys:
+        cr.execute(SQL("ALTER TABLE %s DROP CONSTRAINT %s", SQL.identifier(table), SQL.identifier(name)))
+    for name, _definition in indexes:
+        cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
+    yield
+    cr.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    for _name, definition in indexes:
+        cr.execute(definition)
+    for table, name, definition in keys:
+        cr.execute(SQL("ALTER TABLE %s ADD CONSTRAINT %s %s", SQL.identifier(table), SQL.identifier(name),
+                       SQL(definition)))
+
+
+def generate(env, customers=100_000, lines=1_000_000, months=24, products=500, drop_indexes=False):
+    """Create ``customers`` partners and about ``lines`` invoice lines over ``months`` months, unless this
+    database already holds a cached data set of that size (then only its stats are returned)."""
+    cr = env.cr
+    cached = cached_dataset(cr)
+    if cached and cached["customers"] == customers:
+        return cached
+    t0 = time.perf_counter()
+    with indexes_dropped(cr, FILLED_TABLES) if drop_indexes else nullcontext():
+        _generate(env, customers, lines, months, products)
+    for table in FILLED_TABLES:
+        cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+    cr.execute("SELECT count(*) FROM account_move_line aml JOIN account_move am ON am.id = aml.move_id "
+               "WHERE am.name LIKE 'BENCH/%'")
+    n_lines = cr.fetchone()[0]
+    env.invalidate_all()
+    return {"customers": customers, "lines": n_lines, "seconds": time.perf_counter() - t0}
+
+
+def _generate(env, customers, lines, months, products):
     cr = env.cr
     company = env.company
-    t0 = time.perf_counter()
     cr.execute(SQL("SELECT setseed(0.42)"))
     income = env["account.account"].search(
         [("account_type", "=", "income"), ("company_ids", "in", company.id)], limit=1)
@@ -70,6 +139,8 @@ def generate(env, customers=100_000, lines=1_000_000, months=24, products=500):
         SELECT id AS partner_id, exp(0.5 * sqrt(-2 * ln(random() + 1e-12)) * cos(2 * pi() * random())) AS level
           FROM res_partner WHERE name LIKE 'Bench customer %%'
         """))
+    cr.execute("ANALYZE bench_inv")
+    cr.execute("ANALYZE bench_level")
     cr.execute(SQL(
         """
         INSERT INTO account_move (name, journal_id, company_id, currency_id, state, move_type, auto_post, date,
@@ -108,11 +179,3 @@ def generate(env, customers=100_000, lines=1_000_000, months=24, products=500):
                CASE WHEN sign < 0 THEN net ELSE 0 END, CASE WHEN sign > 0 THEN net ELSE 0 END, NOW(), NOW()
           FROM priced
         """, account=income.id, first=first_product, span=last_product - first_product + 1))
-    cr.execute("ANALYZE res_partner")
-    cr.execute("ANALYZE account_move")
-    cr.execute("ANALYZE account_move_line")
-    cr.execute("SELECT count(*) FROM account_move_line aml JOIN account_move am ON am.id = aml.move_id "
-               "WHERE am.name LIKE 'BENCH/%'")
-    n_lines = cr.fetchone()[0]
-    env.invalidate_all()
-    return {"customers": customers, "lines": n_lines, "seconds": time.perf_counter() - t0}

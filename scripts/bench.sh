@@ -4,6 +4,9 @@
 # template database with the suite installed; a benchmark prints its own figures.
 #   BENCH=segment   run only bench/bench_*segment*.py
 #   KEEP_DB=1       keep the bench database afterwards (to look into its data or plans)
+#   SIZE=1m         run the size-aware benchmarks (analytics, pnl, channel, segment) at 1M customers / 10M lines
+#                   and at BENCH_BASE (100k) with the same code, each figure printed next to its base figure;
+#                   see scripts/bench_sized.sh
 source "$(dirname "$0")/common.sh"
 bootstrap
 shopt -s nullglob
@@ -14,6 +17,11 @@ if (( ${#benches[@]} == 0 )); then
 fi
 ensure_template
 export CRM_TEMPLATE_DB=$TEMPLATE  # a bench may compare with Odoo alone, on a copy of the template
+if [[ -n ${SIZE:-} ]]; then
+    source "$ROOT/scripts/bench_sized.sh"
+    sized_benches "${benches[@]}"
+    exit
+fi
 DB=crm_bench_$$
 cleanup() {
     if [[ ${KEEP_DB:-0} != 1 ]]; then drop_db "$DB"; else log "Kept database $DB"; fi

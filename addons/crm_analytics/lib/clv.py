@@ -8,6 +8,9 @@ from scipy import special
 
 from . import arrays
 
+# Distinct histories forecast at once by discounted_clv: bounds its memory (a few MB a period) at any base size.
+HISTORY_BLOCK = 50_000
+
 
 def discounted_clv(
     bgnbd,
@@ -53,10 +56,15 @@ def discounted_clv(
     # (recency is irrelevant without repeats), which on day-granular data removes most of the work.
     (ux, ut_x, uT), inverse = arrays.group(x.ravel(), np.where(x > 0, t_x, 0.0).ravel(), T.ravel())
     times = np.arange(horizon + 1) * float(length)
-    cumulative = bgnbd.conditional_expected_purchases(times, ux[:, None], ut_x[:, None], uT[:, None])
-    per_period = np.clip(np.diff(cumulative, axis=-1), 0.0, None)
     discount = (1.0 + float(d)) ** -np.arange(1, horizon + 1)
-    purchases = (per_period @ discount)[inverse].reshape(x.shape)
+    # by blocks of histories: the forecast at every period end is a (histories x periods) matrix, and its
+    # intermediates at 10^6 histories would take gigabytes at once
+    discounted = np.empty(len(ux))
+    for block in range(0, len(ux), HISTORY_BLOCK):
+        part = slice(block, block + HISTORY_BLOCK)
+        cumulative = bgnbd.conditional_expected_purchases(times, ux[part, None], ut_x[part, None], uT[part, None])
+        discounted[part] = np.clip(np.diff(cumulative, axis=-1), 0.0, None) @ discount
+    purchases = discounted[inverse].reshape(x.shape)
     return purchases * value * margin
 
 

@@ -21,7 +21,7 @@ class CrmCustomerMetrics(models.Model):
     """The customer data repository: one row per company and commercial partner.
 
     Written only by the set-based refresh (SQL aggregate -> numpy/pandas models -> COPY into a staging table ->
-    one upsert), so reports and segments read stored figures. Money is in the company currency.
+    one UPDATE + one INSERT), so reports and segments read stored figures. Money is in the company currency.
     """
 
     _name = "crm.customer.metrics"

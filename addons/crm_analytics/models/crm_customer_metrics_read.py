@@ -1,12 +1,10 @@
 from contextlib import contextmanager
 
-import pandas as pd
-
 from odoo import models
 from odoo.tools import SQL, config
 
 from ..const import EPOCH
-from ..tools.pgcopy import copy_out
+from ..tools.pgcopy import copy_out_binary
 
 
 class CrmCustomerMetricsRead(models.AbstractModel):
@@ -31,7 +29,8 @@ class CrmCustomerMetricsRead(models.AbstractModel):
             yield self.env.cr
 
     def _occasions_query(self, company, settings, end, partners_sql=None):
-        """Per customer and day: revenue, margin (company currency) and whether a sale happened that day."""
+        """Per customer and day: revenue, margin (company currency) and whether a sale happened that day (1 or 0),
+        never NULL (the binary COPY reads fixed-width rows)."""
         facts = self.env["crm.sales.fact"]
         if settings["source"] == "order":
             lines = facts._order_lines_sql(company.ids, date_to=end, partners=partners_sql)
@@ -39,9 +38,11 @@ class CrmCustomerMetricsRead(models.AbstractModel):
             lines = facts._lines_sql(company.ids, date_to=end, partners=partners_sql)
         return SQL(
             """
-            SELECT f.partner_id, f.invoice_date - %(epoch)s::date, SUM(f.revenue), SUM(f.margin),
-                   MAX(CASE WHEN f.is_refund THEN 0 ELSE 1 END)
+            SELECT f.partner_id::int4, (f.invoice_date - %(epoch)s::date)::int4,
+                   COALESCE(SUM(f.revenue), 0)::float8, COALESCE(SUM(f.margin), 0)::float8,
+                   MAX(CASE WHEN f.is_refund THEN 0 ELSE 1 END)::int4
               FROM (%(lines)s) f
+             WHERE f.partner_id IS NOT NULL AND f.invoice_date IS NOT NULL
           GROUP BY 1, 2
             """,
             epoch=EPOCH, lines=lines,
@@ -60,26 +61,23 @@ class CrmCustomerMetricsRead(models.AbstractModel):
 
     def _read_occasions(self, company, settings, end, full, partners_sql=None):
         with self._read_cursor(full) as cr:
-            return copy_out(
+            occasions = copy_out_binary(
                 cr, self._occasions_query(company, settings, end, partners_sql),
-                ["partner", "day", "revenue", "margin", "buy"],
-                dtypes={"partner": "int64", "day": "int64", "revenue": "float64", "margin": "float64",
-                        "buy": "int8"},
-            )
+                {"partner": "int4", "day": "int4", "revenue": "float8", "margin": "float8", "buy": "int4"})
+        return occasions.astype({"partner": "int64", "day": "int64", "buy": "int8"})
 
     def _read_pnl(self, company, partner_ids, full=False):
         """Net revenue and contribution (net revenue less product, channel and cost-to-serve costs) of each
         customer's P&L, the suite's one definition of profit, aligned on ``partner_ids``: NaN without P&L rows.
         A full refresh reads it where it reads the occasions (the replica when there is one)."""
         with self._read_cursor(full) as cr:
-            cr.execute(SQL(
+            pnl = copy_out_binary(cr, SQL(
                 """
-                SELECT partner_id, SUM(net_revenue)::float8,
-                       SUM(net_revenue - product_cost - channel_cost - cost_to_serve)::float8
+                SELECT partner_id, COALESCE(SUM(net_revenue), 0)::float8,
+                       COALESCE(SUM(net_revenue - product_cost - channel_cost - cost_to_serve), 0)::float8
                   FROM crm_customer_pnl
-                 WHERE company_id = %s AND partner_id = ANY(%s)
+                 WHERE company_id = %s AND partner_id = ANY(%s::int4[])
               GROUP BY partner_id
-                """, company.id, partner_ids.tolist()))
-            rows = cr.fetchall()
-        pnl = pd.DataFrame(rows, columns=["partner_id", "net", "contribution"]).set_index("partner_id")
-        return pnl.astype(float).reindex(partner_ids)
+                """, company.id, "{%s}" % ",".join(map(str, partner_ids.tolist()))),
+                {"partner_id": "int4", "net": "float8", "contribution": "float8"})
+        return pnl.astype({"partner_id": "int64"}).set_index("partner_id").reindex(partner_ids)

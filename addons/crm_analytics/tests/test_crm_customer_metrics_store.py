@@ -11,7 +11,7 @@ from .common import HandCheckedCase
 
 @tagged("post_install", "-at_install")
 class TestCustomerMetricsStore(HandCheckedCase):
-    """Each part of the refresh's upsert run alone on the hand-checked scenario."""
+    """Each part of the refresh's write run alone on the hand-checked scenario."""
 
     def setUp(self):
         super().setUp()
@@ -49,10 +49,10 @@ class TestCustomerMetricsStore(HandCheckedCase):
         rows = self.env.execute_query(self.Metrics._primary_segment_sql(self.company))
         self.assertEqual(rows, [(self.alice.id, best.id)])
 
-    def test_upsert_updates_all_but_key_and_cost(self):
+    def test_write_updates_all_but_key_and_cost(self):
         fit = self.env["crm.clv.model"].sudo().create({"company_id": self.company.id})
         self._stage({self.alice: {"first_day": 20000, "last_day": 20010, "purchase_count": 2, "clv": 10.0}})
-        self.env.cr.execute(self.Metrics._upsert_sql(self.company, self.settings, fit))
+        self.Metrics._write_staged(self.company, self.settings, fit)
         row = self.Metrics.search([("partner_id", "=", self.alice.id), ("company_id", "=", self.company.id)])
         self.assertEqual(row.first_purchase_date, date(1970, 1, 1) + timedelta(days=20000))
         self.assertEqual(row.last_purchase_date, date(1970, 1, 1) + timedelta(days=20010))
@@ -62,12 +62,28 @@ class TestCustomerMetricsStore(HandCheckedCase):
         self.assertEqual((row.acquisition_campaign_id, row.acquisition_channel), (self.campaign, "Trade fair"))
         self.assertEqual(row.rfm_segment, "champions")
         self.assertTrue(row.refresh_date)
-        # the acquisition cost is _update_acquisition_cost's: a later upsert leaves it
+        # the acquisition cost is _update_acquisition_cost's: a later write leaves it
         self.env.cr.execute(SQL("UPDATE crm_customer_metrics SET acquisition_cost = 99 WHERE id = %s", row.id))
         self._stage({self.alice: {"first_day": 20000, "last_day": 20020, "purchase_count": 3, "clv": 12.0}})
-        self.env.cr.execute(self.Metrics._upsert_sql(self.company, self.settings, fit))
+        self.Metrics._write_staged(self.company, self.settings, fit)
         self.env.invalidate_all()
         self.assertEqual(self.Metrics.search([("partner_id", "=", self.alice.id),
                                               ("company_id", "=", self.company.id)]), row, "the same row")
         self.assertEqual((row.purchase_count, row.clv, row.acquisition_cost), (3, 12.0, 99.0))
         self.assertEqual(row.last_purchase_date, date(1970, 1, 1) + timedelta(days=20020))
+
+    def test_write_updates_known_customers_and_inserts_new_ones(self):
+        """One write both updates the rows of customers that have one (same row) and inserts the others."""
+        fit = self.env["crm.clv.model"].sudo().create({"company_id": self.company.id})
+        self._stage({self.alice: {"first_day": 20000, "last_day": 20010, "purchase_count": 2}})
+        self.Metrics._write_staged(self.company, self.settings, fit)
+        alice = self.Metrics.search([("partner_id", "=", self.alice.id), ("company_id", "=", self.company.id)])
+        self._stage({self.alice: {"first_day": 20000, "last_day": 20030, "purchase_count": 4},
+                     self.bob: {"first_day": 20005, "last_day": 20005, "purchase_count": 1}})
+        self.Metrics._write_staged(self.company, self.settings, fit)
+        self.env.invalidate_all()
+        rows = self.Metrics.search([("partner_id", "in", (self.alice | self.bob).ids),
+                                    ("company_id", "=", self.company.id)])
+        self.assertEqual(len(rows), 2)
+        self.assertIn(alice, rows, "alice keeps her row")
+        self.assertEqual({row.partner_id: row.purchase_count for row in rows}, {self.alice: 4, self.bob: 1})

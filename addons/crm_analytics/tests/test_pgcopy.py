@@ -2,8 +2,9 @@ import numpy as np
 import pandas as pd
 
 from odoo.tests import TransactionCase
+from odoo.tools import SQL
 
-from ..tools.pgcopy import copy_in_binary
+from ..tools.pgcopy import copy_in_binary, copy_out_binary
 
 
 class TestPgCopy(TransactionCase):
@@ -37,3 +38,15 @@ class TestPgCopy(TransactionCase):
         with self.assertRaisesRegex(ValueError, "missing values"):
             copy_in_binary(self.env.cr, "crm_test_copy", missing, {"i": "int4"})
         self.assertEqual(self._rows(), [])
+
+    def test_binary_copy_out(self):
+        """Rows read back by the binary COPY: every value, the declared types, an empty answer, NULL refused."""
+        self.env.cr.execute("INSERT INTO crm_test_copy (i, b, f) VALUES (1, 2, 0.5), (-7, 0, -1e300)")
+        types = {"i": "int4", "b": "int8", "f": "float8"}
+        frame = copy_out_binary(self.env.cr, SQL("SELECT i, b, f FROM crm_test_copy ORDER BY i"), types)
+        self.assertEqual(frame.to_dict("list"), {"i": [-7, 1], "b": [0, 2], "f": [-1e300, 0.5]})
+        self.assertEqual([str(dtype) for dtype in frame.dtypes], ["int32", "int64", "float64"])
+        empty = copy_out_binary(self.env.cr, SQL("SELECT i, b, f FROM crm_test_copy WHERE FALSE"), types)
+        self.assertEqual((len(empty), list(empty.columns)), (0, ["i", "b", "f"]))
+        with self.assertRaisesRegex(ValueError, "NULL"):
+            copy_out_binary(self.env.cr, SQL("SELECT i, b, NULL::float8 FROM crm_test_copy"), types)
