@@ -87,10 +87,7 @@ class CrmSalesFact(models.Model):
                   FROM account_move_line aml
                   JOIN account_move am ON am.id = aml.move_id
              LEFT JOIN crm_channel_assignment ca ON ca.move_id = am.id
-             LEFT JOIN product_product pp ON pp.id = aml.product_id
-             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             LEFT JOIN uom_uom ul ON ul.id = aml.product_uom_id
-             LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
+                       %(product_joins)s
              LEFT JOIN cogs ON cogs.line_id = aml.id
                  WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
                    AND aml.display_type = 'product' AND %(where)s
@@ -106,7 +103,7 @@ class CrmSalesFact(models.Model):
                    cogs_amount IS NULL AND product_id IS NOT NULL AS cost_estimated
               FROM lines
             """,
-            where=where, cogs_where=cogs_where,
+            where=where, cogs_where=cogs_where, product_joins=self._product_joins("aml"),
         )
 
     @api.model
@@ -141,10 +138,7 @@ class CrmSalesFact(models.Model):
                   JOIN sale_order so ON so.id = sol.order_id
                   JOIN res_partner rp ON rp.id = so.partner_id
              LEFT JOIN crm_channel_assignment ca ON ca.order_id = so.id
-             LEFT JOIN product_product pp ON pp.id = sol.product_id
-             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             LEFT JOIN uom_uom ul ON ul.id = sol.product_uom_id
-             LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
+                       %(product_joins)s
                  WHERE so.state = 'sale' AND sol.display_type IS NULL
                    AND NOT COALESCE(sol.is_downpayment, FALSE) AND %(where)s
             )
@@ -154,7 +148,21 @@ class CrmSalesFact(models.Model):
                    revenue - qty * std_cost AS margin, product_id IS NOT NULL AS cost_estimated
               FROM lines
             """,
-            where=where,
+            where=where, product_joins=self._product_joins("sol"),
+        )
+
+    @api.model
+    def _product_joins(self, line):
+        """The product (pp, pt) and the units (ul: the line's, pu: the product's) of a sale or invoice line
+        aliased ``line``: both readings of a line convert its quantity and price into the product's unit."""
+        return SQL(
+            """
+            LEFT JOIN product_product pp ON pp.id = %(line)s.product_id
+            LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+            LEFT JOIN uom_uom ul ON ul.id = %(line)s.product_uom_id
+            LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
+            """,
+            line=SQL.identifier(line),
         )
 
     @api.model
