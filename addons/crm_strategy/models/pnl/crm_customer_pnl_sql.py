@@ -160,24 +160,26 @@ def base():
 
 
 def admin(company_id):
-    """From ``base``: the administrative costs of the company's active rules, per customer and month."""
+    """From ``base``: each row with its administrative costs. A rule's cost is linear in the row's figures,
+    so the company's active rules are summed per basis once, and each row priced without a join back."""
     return SQL(
         """
-        SELECT b.partner_id, b.month,
-               SUM(CASE ar.basis WHEN 'revenue_pct' THEN b.net_revenue * ar.rate / 100.0
-                                 WHEN 'per_customer' THEN ar.rate
-                                 WHEN 'per_order' THEN ar.rate * b.order_count END) AS admin_cost
+        SELECT b.*, b.net_revenue * r.revenue_pct / 100.0 + r.per_customer + r.per_order * b.order_count
+               AS admin_cost
           FROM base b
-          JOIN crm_admin_cost_rule ar ON ar.company_id = %s AND ar.active
-      GROUP BY b.partner_id, b.month
+         CROSS JOIN (
+               SELECT COALESCE(SUM(rate) FILTER (WHERE basis = 'revenue_pct'), 0) AS revenue_pct,
+                      COALESCE(SUM(rate) FILTER (WHERE basis = 'per_customer'), 0) AS per_customer,
+                      COALESCE(SUM(rate) FILTER (WHERE basis = 'per_order'), 0) AS per_order
+                 FROM crm_admin_cost_rule WHERE company_id = %s AND active) r
         """,
         company_id,
     )
 
 
 def insert(company_id, members, channel_missing):
-    """The P&L rows from ``base`` and ``admin``, with the profit and the customer's primary segment
-    (``members``: the current memberships)."""
+    """The P&L rows from ``admin`` (``base`` with its administrative costs), with the profit and the
+    customer's primary segment (``members``: the current memberships)."""
     return SQL(
         """
         INSERT INTO crm_customer_pnl (
@@ -188,15 +190,14 @@ def insert(company_id, members, channel_missing):
             payment_reminder_count, payment_delay_amount_days, activity_count)
         SELECT b.partner_id, %(company)s, b.month, m.segment_id, b.gross_revenue, b.pricelist_reduction,
                b.line_discount, b.allowance_amount, b.net_revenue, b.product_cost, b.product_cost_estimated,
-               b.channel_cost, %(channel_missing)s, b.cost_to_serve, COALESCE(a.admin_cost, 0),
-               b.net_revenue - b.product_cost - b.channel_cost - b.cost_to_serve - COALESCE(a.admin_cost, 0),
+               b.channel_cost, %(channel_missing)s, b.cost_to_serve, b.admin_cost,
+               b.net_revenue - b.product_cost - b.channel_cost - b.cost_to_serve - b.admin_cost,
                CASE WHEN b.net_revenue <> 0 THEN ROUND(100 * (b.net_revenue - b.product_cost - b.channel_cost
-                    - b.cost_to_serve - COALESCE(a.admin_cost, 0)) / ABS(b.net_revenue), 2) ELSE 0 END,
+                    - b.cost_to_serve - b.admin_cost) / ABS(b.net_revenue), 2) ELSE 0 END,
                b.quotation_count, b.order_count, b.order_line_count, b.delivery_count, b.return_count,
                b.invoice_count, b.credit_note_count, b.payment_reminder_count, b.payment_delay_amount_days,
                b.activity_count
-          FROM base b
-     LEFT JOIN admin a ON a.partner_id = b.partner_id AND a.month = b.month
+          FROM admin b
      LEFT JOIN (%(members)s) m ON m.partner_id = b.partner_id AND m.company_id = %(company)s
                                AND m.is_primary
         """,
