@@ -109,9 +109,10 @@ class CrmCustomerMetrics(models.Model):
         version on its old row's page whose indexed columns did not change is a HOT update, which writes none of
         the table's eight indexes (after the first rewrite a table that is vacuumed between refreshes has that
         much dead space anyway)."""
-        super().init()
+        result = super().init()
         self.env.cr.execute(SQL("ALTER TABLE %s SET (fillfactor = %s)", SQL.identifier(self._table),
                                 METRICS_FILLFACTOR))
+        return result
 
     @api.depends("rfm_recency", "rfm_frequency", "rfm_monetary")
     def _compute_rfm_score(self):

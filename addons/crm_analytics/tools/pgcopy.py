@@ -83,7 +83,7 @@ class _BinaryRowsIn:
         self.next_row = stop
         return rows.tobytes() + (_BINARY_TRAILER if stop == self.count else b"")
 
-    def read(self, size=-1):
+    def read(self, size=-1):  # pylint: disable=method-required-super
         while not len(self.pending) and self.next_row < self.count:
             self.pending = memoryview(self._block())
         size = len(self.pending) if size is None or size < 0 else size
@@ -134,7 +134,7 @@ class _BinaryRowsOut:
         self.header = False
         self.blocks = {name: [] for name in types}
 
-    def write(self, data):
+    def write(self, data):  # pylint: disable=method-required-super
         self.pending += data
         if len(self.pending) >= BLOCK_ROWS * self.dtype.itemsize:
             self._decode()
