@@ -16,5 +16,6 @@ from . import crm_analytics_dashboard
 from . import res_partner
 from . import res_partner_banner
 from . import sale_order
+from . import account_move
 from . import crm_process_funnel
 from . import crm_analytics_demo_data

@@ -1,7 +1,8 @@
 from odoo import models
+from odoo.addons.crm_strategy.tools.pg import local_settings
 from odoo.tools import SQL
 
-from ..const import EPOCH, STAGING_COLUMNS
+from ..const import EPOCH, REFRESH_SQL_SETTINGS, STAGING_COLUMNS
 from ..tools.pgcopy import copy_in_binary
 
 # Written by the insert but left alone when a refresh updates a row: the key, and the acquisition cost, which
@@ -56,8 +57,10 @@ class CrmCustomerMetricsStore(models.AbstractModel):
         """Update the company's rows of the staged customers (which then leave the staging table), and insert the
         others: two plain statements, cheaper than one INSERT ... ON CONFLICT, whose speculative insertion
         probes and locks the unique index for every row, and a row keeps its id (retention triggers point at it)."""
-        self.env.cr.execute(self._update_sql(company, settings, model))
-        self.env.cr.execute(self._insert_sql(company, settings, model))
+        # each joins the first sale document of every staged customer (a sort of the company's invoices)
+        with local_settings(self.env.cr, **REFRESH_SQL_SETTINGS):
+            self.env.cr.execute(self._update_sql(company, settings, model))
+            self.env.cr.execute(self._insert_sql(company, settings, model))
 
     def _update_sql(self, company, settings, model):
         """Update the company's rows of the staged customers from the staged values (but the key and the
@@ -111,7 +114,7 @@ class CrmCustomerMetricsStore(models.AbstractModel):
             "segment_id": SQL("seg.segment_id"),
             "first_purchase_date": first_day,
             "last_purchase_date": SQL("%s::date + s.last_day", EPOCH),
-            **{name: SQL("s.%s", SQL.identifier(name)) for name in staged},
+            **{name: self._staged_value_sql(name) for name in staged},
             "acquisition_date": first_day,
             "cohort_month": SQL("date_trunc('month', %s)::date", first_day),
             "acquisition_channel": SQL("acq.channel_label"),
@@ -123,6 +126,16 @@ class CrmCustomerMetricsStore(models.AbstractModel):
             "clv_model_id": SQL("%s", model.id),
             "refresh_date": SQL("NOW() AT TIME ZONE 'UTC'"),
         }
+
+    def _staged_value_sql(self, name):
+        """The staged column ``name`` as its metrics column takes it. A float8 bound for a numeric column goes
+        through its text form: float8 to numeric prints the double with sprintf("%.15g") (~1.5 us a value, a
+        second for the 1.3M of a refresh of 10^5 customers), its text output is the shortest exact form (Ryu),
+        which numeric parses three times faster; the stored value is the computed double itself instead of its
+        first 15 digits."""
+        if STAGING_COLUMNS[name] == "float8" and self._fields[name].column_type[0] == "numeric":
+            return SQL("s.%s::text::numeric", SQL.identifier(name))
+        return SQL("s.%s", SQL.identifier(name))
 
     def _primary_segment_sql(self, company):
         """The primary segment (CRM Strategy) of each customer of the company."""
