@@ -38,7 +38,8 @@
         "demo/crm_partner_portal_demo.xml",
     ],
     "assets": {
-        "web.assets_frontend": ["crm_partner_portal/static/src/scss/supplier_portal.scss"],
+        "web.assets_frontend": ["crm_partner_portal/static/src/scss/supplier_portal.scss",
+                                "crm_partner_portal/static/src/interactions/**/*"],
         "web.assets_tests": ["crm_partner_portal/static/tests/tours/**/*"],
     },
 }

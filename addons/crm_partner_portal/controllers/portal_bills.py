@@ -51,6 +51,8 @@ class SupplierBillPortal(SupplierOrderPortal):
     def _crm_bill_files(bills, vendor):
         """{bill id: the file the vendor sent} (superuser records): the first attachment of the first message a
         contact of the vendor posted on the bill (the upload), never a file of the buyer; one query for all."""
+        if not bills:
+            return {}
         messages = request.env["mail.message"].sudo().search([
             ("model", "=", "account.move"), ("res_id", "in", bills.ids), ("attachment_ids", "!=", False),
             ("author_id", "child_of", vendor.commercial_partner_id.id)], order="id")

@@ -1,5 +1,6 @@
 """The vendor's purchase orders on the portal, on Odoo's own ``/my/purchase`` pages: its acknowledgement and
 the vendor's commitments per line (written by ``purchase.order._crm_register_supplier_commits``)."""
+import functools
 from collections import defaultdict
 from urllib.parse import urlencode
 
@@ -123,24 +124,51 @@ class SupplierOrderPortal(SupplierPortal, PurchasePortal):
         return {"bills": []}
 
     def _crm_order_lines(self, order_sudo):
-        """The order's product lines and their live commitments as plain values for the answer form: one query
-        for the commitments, no ORM attribute access per cell while rendering."""
+        """The order's product lines, their unit and live commitments as plain values for the answer form: one
+        query for units and commitments, no ORM read per cell while rendering, and each quantity and date
+        formatted once per distinct value (they repeat from line to line)."""
         lines = order_sudo.order_line.filtered(lambda ln: not ln.display_type)
-        Commit = request.env["crm.supplier.commit"].sudo()
-        states = dict(Commit._fields["state"]._description_selection(request.env))
-        live = defaultdict(list)
-        for commit in Commit.search_fetch([("order_line_id", "in", lines.ids), ("state", "!=", "superseded")],
-                                          ["order_line_id", "kind", "reason", "quantity", "date_commit", "state"]):
-            live[commit.order_line_id.id].append({
-                "kind": commit.kind, "reason": commit.reason, "quantity": commit.quantity,
-                "date": commit.date_commit, "state": states.get(commit.state, commit.state)})
+        if not lines:
+            return []
+        env = request.env
+        env["purchase.order.line"].flush_model(["product_uom_id"])
+        env["crm.supplier.commit"].flush_model(["order_line_id", "kind", "reason", "quantity", "date_commit", "state"])
+        rows = env.execute_query(SQL(
+            """
+    SELECT line.id, COALESCE(uom.name->>%(lang)s, uom.name->>'en_US'),
+           c.kind, c.reason, c.quantity, c.date_commit, c.state
+      FROM purchase_order_line line
+      LEFT JOIN uom_uom uom ON uom.id = line.product_uom_id
+      LEFT JOIN crm_supplier_commit c ON c.order_line_id = line.id AND c.state != 'superseded'
+     WHERE line.id = ANY(%(ids)s)
+  ORDER BY c.date_commit, c.id
+            """, lang=env.lang or "en_US", ids=lines.ids))
+        states = dict(env["crm.supplier.commit"]._fields["state"]._description_selection(env))
+        qty_text = self._crm_formatter("float", decimal_precision="Product Unit")
+        date_text = self._crm_formatter("date")
+        uoms, live = {}, defaultdict(list)
+        for line_id, uom, kind, reason, quantity, date_commit, state in rows:
+            uoms[line_id] = uom or ""
+            if kind:
+                live[line_id].append({"kind": kind, "reason": reason, "qty_text": qty_text(quantity),
+                                      "date_text": date_text(date_commit), "state": states.get(state, state)})
         # the first delivery is proposed on the requested date, or today when that date is past (a past date
         # would be refused)
         today = fields.Date.context_today(order_sudo)
-        return [{"id": line.id, "name": line.name, "qty": line.product_qty, "uom": line.product_uom_id.name,
-                 "date_planned": line.date_planned,
+        return [{"id": line.id, "name": line.name, "qty": line.product_qty, "qty_text": qty_text(line.product_qty),
+                 "uom": uoms.get(line.id, ""), "date_text": date_text(line.date_planned),
                  "default_date": max(line.date_planned.date(), today).isoformat() if line.date_planned else None,
                  "commits": live[line.id]} for line in lines]
+
+    @staticmethod
+    def _crm_formatter(widget, **options):
+        """The text QWeb's ``widget`` shows for a value (with ``options``), computed once per distinct value."""
+        converter = request.env[f"ir.qweb.field.{widget}"]
+
+        @functools.cache
+        def text(value):
+            return converter.value_to_html(value, options) if value or value == 0 else ""
+        return text
 
     def _crm_supplier_values(self, order_sudo, **extra):
         """What the suite's section of Odoo's order page needs: the vendor's rights, the commitment form."""

@@ -12,8 +12,11 @@ class ResUsers(models.Model):
         commercial partner. Reading is not enough (an Inventory/User reads purchase orders), nor is an access
         token (a shared link), nor an internal account whose contact belongs to the vendor."""
         self.ensure_one()
-        return bool(partner) and self._is_portal() \
-            and self.commercial_partner_id == partner.commercial_partner_id
+        if not partner or not self._is_portal():
+            return False
+        commercial = self.commercial_partner_id
+        # an order's vendor is most often the commercial partner itself: then its row need not be read
+        return partner == commercial or partner.commercial_partner_id == commercial
 
     def _crm_check_supplier_answer(self, partners):
         """Raise AccessError unless the user may answer as the vendor(s) ``partners``: the model methods that

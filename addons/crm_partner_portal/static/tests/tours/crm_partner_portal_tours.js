@@ -43,6 +43,11 @@ registry.category("web_tour.tours").add("crm_partner_portal_commit_split", {
             run: "edit 60",
         },
         {
+            content: "Add a second delivery to the first line",
+            trigger: "tr.o_crm_supplier_line:first button.o_crm_add_split",
+            run: "click",
+        },
+        {
             content: "Second delivery: 40",
             trigger: "tr.o_crm_supplier_line:first input.o_crm_qty[data-split='1']",
             run: "edit 40",
@@ -121,6 +126,11 @@ registry.category("web_tour.tours").add("crm_partner_portal_bad_value_kept", {
             content: "A bad quantity in the first delivery of the first line",
             trigger: "tr.o_crm_supplier_line:first input.o_crm_qty[data-split='0']",
             run: "edit ten",
+        },
+        {
+            content: "Add a second delivery to the first line",
+            trigger: "tr.o_crm_supplier_line:first button.o_crm_add_split",
+            run: "click",
         },
         {
             content: "A good second delivery",
