@@ -35,3 +35,28 @@ def with_steps(steps, statement, materialized=()):
 def in_ids(column, ids):
     """``column IN ids``, or TRUE when ``ids`` is None (no restriction)."""
     return SQL("TRUE") if ids is None else SQL("%s IN %s", column, tuple(ids) or (0,))
+
+
+@contextmanager
+def foreign_keys_suspended(cr, table):
+    """Drop the foreign keys of ``table`` and add them back on leaving: adding a key checks every row in one
+    anti-join, where a bulk insert under the key pays one trigger call per row and key (two thirds of the time
+    of inserting 10^5 rows). The tables the keys reference are locked first, in the mode adding a key takes
+    anyway, then ``table``: a writer holding one of them never waits on us while we wait on it. Writes to
+    these tables, and reads of ``table``, wait until the transaction ends: for rare bulk loads only."""
+    cr.execute(SQL(
+        """SELECT c.conname, r.relname, pg_get_constraintdef(c.oid) FROM pg_constraint c
+             JOIN pg_class r ON r.oid = c.confrelid
+            WHERE c.conrelid = %s::regclass AND c.contype = 'f' ORDER BY c.conname""", table))
+    keys = cr.fetchall()
+    referenced = sorted({relname for _name, relname, _definition in keys} - {table})
+    if referenced:
+        cr.execute(SQL("LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE",
+                       SQL(", ").join(SQL.identifier(name) for name in referenced)))
+    cr.execute(SQL("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", SQL.identifier(table)))
+    for name, _relname, _definition in keys:
+        cr.execute(SQL("ALTER TABLE %s DROP CONSTRAINT %s", SQL.identifier(table), SQL.identifier(name)))
+    yield
+    for name, _relname, definition in keys:
+        cr.execute(SQL("ALTER TABLE %s ADD CONSTRAINT %s %s", SQL.identifier(table), SQL.identifier(name),
+                       SQL(definition)))  # the catalog's own text of the key

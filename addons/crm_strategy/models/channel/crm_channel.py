@@ -1,13 +1,16 @@
+from contextlib import nullcontext
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ...const import CHANNEL_TYPES
+from ...const import CHANNEL_BULK_ROWS, CHANNEL_TYPES
 from ...tools.access import MANAGER_GROUP, check_group
 from ...tools.limits import MAX_AMOUNT, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
 from ...tools.notify import done_at, refresh_notification
-from .crm_channel_assignment_sql import NO_CANDIDATE, rule_candidates, write_statement
+from ...tools.pg import foreign_keys_suspended, local_settings
+from .crm_channel_assignment_sql import target, write_statement
 
 RULE_TYPES = [
     ("team", "Sales team"),
@@ -186,22 +189,51 @@ class CrmChannel(models.Model):
     def _assign_kind(self, documents, company, ids=None):
         """Write the channels of the company's documents of one model (of ``ids`` only, when given)."""
         Doc = documents.sudo().with_context(active_test=False).browse()
-        candidates = []
         scope = Doc._channel_scope_domain(company)
         if ids is not None:
             scope &= Domain("id", "in", ids)
-        for rank, channel in enumerate(self._active_channels(company)):
+        rules = []
+        for channel in self._active_channels(company):
             rule = Doc._channel_rule_domain(channel)
             if rule is not None:
-                candidates.append(rule_candidates(channel.id, rank, Doc._search(rule & scope).subselect()))
-        inherited = Doc._channel_candidates_sql(company, ids)
-        if inherited is not None:
-            candidates.append(inherited)
-        union = SQL(" UNION ALL ").join(SQL("(%s)", c) for c in candidates or [NO_CANDIDATE])
-        [(changed,)] = self.env.execute_query(write_statement(Doc._channel_key, company.id, union, ids))
+                rules.append((channel.id, self._table_condition(Doc, rule)))
+        winners = target(Doc._table, self._table_condition(Doc, scope), rules,
+                         Doc._channel_candidates_sql(company, ids))
+        cr = self.env.cr
+        if ids is not None:
+            [(changed,)] = self.env.execute_query(write_statement(Doc._channel_key, company.id, winners, ids))
+        else:
+            # every document of the company: no JIT (compiling costs more than it saves), hash joins on the
+            # winners staged with their statistics; when many rows are new (the first assignment of a large
+            # company), one anti-join per foreign key checks them rather than a trigger call per row and key
+            with local_settings(cr, jit="off"):
+                cr.execute(SQL("CREATE TEMP TABLE crm_channel_target ON COMMIT DROP AS %s", winners))
+                cr.execute("ANALYZE crm_channel_target")
+                [(new,)] = self.env.execute_query(SQL(
+                    "SELECT COUNT(*) FROM crm_channel_target t WHERE NOT EXISTS "
+                    "(SELECT 1 FROM crm_channel_assignment ca WHERE %s = t.res_id)",
+                    SQL.identifier("ca", Doc._channel_key)))
+                with foreign_keys_suspended(cr, "crm_channel_assignment") if new >= CHANNEL_BULK_ROWS \
+                        else nullcontext():
+                    [(changed,)] = self.env.execute_query(write_statement(
+                        Doc._channel_key, company.id, SQL("SELECT res_id, channel_id FROM crm_channel_target")))
+                cr.execute("DROP TABLE crm_channel_target")
+            if changed >= CHANNEL_BULK_ROWS:
+                cr.execute("ANALYZE crm_channel_assignment")  # the next statements plan on the new rows
         self.env["crm.channel.assignment"].invalidate_model()
         Doc.invalidate_model(["channel_id", "channel_override"])
         return changed
+
+    @api.model
+    def _table_condition(self, Doc, domain):
+        """``domain`` as a condition on Doc's table, aliased by its own name (a statement scanning the table
+        tests it on each row): the ORM's WHERE clause when it reads that table alone, else a subquery."""
+        query = Doc._search(domain)
+        if query.is_empty():
+            return SQL("FALSE")
+        if query.from_clause.code == SQL.identifier(Doc._table).code:
+            return query.where_clause if query.where_clause.code else SQL("TRUE")
+        return SQL("%s IN %s", SQL.identifier(Doc._table, "id"), query.subselect())
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -144,7 +144,8 @@ class CrmChannelAssignmentMixin(models.AbstractModel):
         return domain if operator == "in" else ~domain
 
     def _channel_candidates_sql(self, company, ids):
-        """(res_id, channel_id, seq) the document inherits before any rule (seq -1), or None."""
+        """(res_id, channel_id, seq) the document inherits before any rule (seq -1), at most one row a
+        document, or None."""
         return None
 
     def _channel_rule_domain(self, channel):

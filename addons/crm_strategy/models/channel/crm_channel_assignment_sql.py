@@ -1,21 +1,36 @@
 """The channel assignment as SQL: the channel each confirmed order and customer invoice of a company comes
 through, written to ``crm_channel_assignment`` where it changes (the narrow table, not the documents).
 
-    candidates      (res_id, channel_id, seq): every channel whose rule recognises a document, by priority,
-                    after what the document inherits (seq -1: an invoice its order's channel)
-    target          the winning channel of each document
+    target          the winning channel of each document, in one scan of the documents: what it inherits
+                    (an invoice its order's channel), else the first rule, by priority, that recognises it
     dropped, changed, added     the rows written, rows set by hand left alone
 """
 from odoo.tools import SQL
 
 from ...tools.pg import in_ids
 
-NO_CANDIDATE = SQL("SELECT NULL::int AS res_id, NULL::int AS channel_id, 0 AS seq WHERE FALSE")
 
-
-def rule_candidates(channel_id, seq, ids_query):
-    """The documents (``ids_query``, a query of ids) a channel's rule recognises, at its priority ``seq``."""
-    return SQL("SELECT t.id AS res_id, %s AS channel_id, %s AS seq FROM (%s) AS t(id)", channel_id, seq, ids_query)
+def target(table, scope, rules, inherited=None):
+    """(res_id, channel_id) of the documents of ``table`` matching ``scope`` (a condition on the table, aliased
+    by its own name as the ORM writes its conditions): ``inherited`` (res_id, channel_id, seq: at most one row a
+    document) first, else the channel of the first of ``rules`` [(channel id, condition)] that holds. A CASE
+    on each document rather than candidate rows per rule: no union of every match to sort or hash."""
+    rule_channel = SQL("CASE %s END", SQL(" ").join(
+        SQL("WHEN %s THEN %s", condition, channel_id) for channel_id, condition in rules)) if rules else SQL("NULL")
+    table_id = SQL.identifier(table, "id")
+    inherited_join = SQL("LEFT JOIN (%s) inh ON inh.res_id = %s", inherited, table_id) if inherited is not None \
+        else SQL("LEFT JOIN (SELECT NULL::int AS channel_id) inh ON FALSE")
+    return SQL(
+        """
+        SELECT res_id, channel_id FROM (
+            SELECT %(table_id)s AS res_id, COALESCE(inh.channel_id, %(rule_channel)s)::int AS channel_id
+              FROM %(table)s %(inherited_join)s
+             WHERE %(scope)s
+        ) t WHERE channel_id IS NOT NULL
+        """,
+        table_id=table_id, rule_channel=rule_channel, table=SQL.identifier(table), inherited_join=inherited_join,
+        scope=scope,
+    )
 
 
 def invoice_from_order(company_id, ids=None):
@@ -35,18 +50,16 @@ def invoice_from_order(company_id, ids=None):
     )
 
 
-def write_statement(key, company_id, candidates, ids=None):
+def write_statement(key, company_id, winners, ids=None):
     """Write the company's assignments of one kind of document (``key``: order_id or move_id) from
-    ``candidates``, only where the channel changes; ``ids`` restricts it to these documents. Returns one
-    row: how many documents changed channel."""
+    ``winners`` (see ``target``), only where the channel changes; ``ids`` restricts it to these documents.
+    Returns one row: how many documents changed channel."""
     ca_key = SQL.identifier("ca", key)
     dropped_scope = (SQL("ca.company_id = %s", company_id) if ids is None
                      else in_ids(ca_key, ids))
     return SQL(
         """
-        WITH target AS MATERIALIZED (
-            SELECT DISTINCT ON (res_id) res_id, channel_id FROM (%(candidates)s) c ORDER BY res_id, seq
-        ), dropped AS (
+        WITH target AS MATERIALIZED (%(winners)s), dropped AS (
             DELETE FROM crm_channel_assignment ca
              WHERE %(ca_key)s IS NOT NULL AND NOT ca.override AND %(dropped_scope)s
                AND NOT EXISTS (SELECT 1 FROM target t WHERE t.res_id = %(ca_key)s)
@@ -65,7 +78,7 @@ def write_statement(key, company_id, candidates, ids=None):
         )
         SELECT (SELECT COUNT(*) FROM dropped) + (SELECT COUNT(*) FROM changed) + (SELECT COUNT(*) FROM added)
         """,
-        candidates=candidates, ca_key=ca_key, key=SQL.identifier(key), company=company_id,
+        winners=winners, ca_key=ca_key, key=SQL.identifier(key), company=company_id,
         dropped_scope=dropped_scope,
     )
 

@@ -116,8 +116,10 @@ class CrmChannelEvaluation(models.Model):
         companies = companies or self.env.companies
         self.env.flush_all()
         vals_list = []
-        # analytic statements over every line of the period: compiling them (JIT) costs more than it saves
-        with local_settings(self.env.cr, jit="off"):
+        # analytic statements over every line of the period: compiling them (JIT) costs more than it saves;
+        # the period's lines and their groupings (per customer, customer-month, order) held in memory, where
+        # the default work_mem spills each of them to disk
+        with local_settings(self.env.cr, work_mem="64MB", jit="off"):
             for company in companies:
                 channels = self.env["crm.channel"]._active_channels(company)
                 if not channels:

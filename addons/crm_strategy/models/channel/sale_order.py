@@ -6,8 +6,8 @@ class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "crm.channel.assignment.mixin"]
     _channel_key = "order_id"
-    _channel_triggers = ("state", "team_id", "source_id", "medium_id", "campaign_id", "origin", "partner_id",
-                         "company_id")
+    _channel_triggers = ("state", "date_order", "team_id", "source_id", "medium_id", "campaign_id", "origin",
+                         "partner_id", "company_id")
 
     def _channel_rule_domain(self, channel):
         return channel._order_domain()

@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ...const import PLAYBOOK_FIELD_LEVERS, PLAYBOOK_TRIGGERS
+from ...const import PLAYBOOK_FIELD_LEVERS, PLAYBOOK_SINCE_FIELDS, PLAYBOOK_TRIGGERS
 from ...tools.access import MANAGER_GROUP, check_group
 from ...tools.notify import done_at, refresh_notification
 
@@ -87,9 +87,11 @@ class CrmPlaybookLog(models.Model):
                 shown = self._display(field, old)
                 if not old and name in EFFECTIVE_FIELDS and partner[EFFECTIVE_FIELDS[name]]:
                     shown = self.env._("%s (default)", partner[EFFECTIVE_FIELDS[name]].display_name)
+                since = partner[PLAYBOOK_SINCE_FIELDS[name]] if name in PLAYBOOK_SINCE_FIELDS else False
                 changes.append({"partner_id": partner.id, "lever": lever, "field_name": name, "old_value": old,
                                 "new_value": raw, "old_display": shown,
-                                "new_display": new_display, "state": "applied"})
+                                "new_display": new_display, "state": "applied",
+                                "old_since": since})
         return changes
 
     # --- applying -----------------------------------------------------------------------------------

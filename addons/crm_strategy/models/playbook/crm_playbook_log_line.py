@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import fields, models
 
-from ...const import PLAYBOOK_LINE_STATES
+from ...const import PLAYBOOK_LINE_STATES, PLAYBOOK_SINCE_FIELDS
 
 
 class CrmPlaybookLogLine(models.Model):
@@ -23,6 +23,9 @@ class CrmPlaybookLogLine(models.Model):
     field_name = fields.Char(help="Technical name of the customer's field the lever writes.")
     old_value = fields.Char(help="The value before, as stored (an id or a selection key).")
     new_value = fields.Char(help="The value set, as stored (an id or a selection key).")
+    old_since = fields.Datetime(
+        string="Old Value Since", help="When the value before had taken effect (the serving channel): the undo "
+                                       "restores it too, so that no past order changes channel.")
     old_display = fields.Char(string="From")
     new_display = fields.Char(string="To")
     res_model = fields.Char(string="Created Model", help="The kind of record the lever created, for the undo.")
@@ -47,11 +50,14 @@ class CrmPlaybookLogLine(models.Model):
                 field = Partner._fields[line.field_name]
                 current = Log._raw(field, Partner.browse(line.partner_id.id)[line.field_name])
                 if current == line.new_value:
-                    groups[line.field_name, line.old_value] |= line
+                    groups[line.field_name, line.old_value, line.old_since] |= line
                 else:
                     kept[self.env._("Changed since to “%s”.", Log._display(field, current) or "-")] |= line
-            for (name, raw), group in groups.items():
-                Partner.browse(group.partner_id.ids).write({name: Log._to_write(Partner._fields[name], raw)})
+            for (name, raw, since), group in groups.items():
+                vals = {name: Log._to_write(Partner._fields[name], raw)}
+                if name in PLAYBOOK_SINCE_FIELDS:
+                    vals[PLAYBOOK_SINCE_FIELDS[name]] = since
+                Partner.browse(group.partner_id.ids).write(vals)
                 restored |= group
             for model in set(lines.filtered("res_model").mapped("res_model")):
                 group = lines.filtered(lambda line, m=model: line.res_model == m)

@@ -19,11 +19,33 @@ class ResPartner(models.Model):
     crm_channel_id = fields.Many2one(
         "crm.channel", string="Serving Channel", groups=USER_GROUP, ondelete="set null", tracking=True,
         help="The channel the customer is to be served through; new confirmed orders of the customer take it.")
+    crm_channel_since = fields.Datetime(
+        string="Serving Channel Since", groups=USER_GROUP, readonly=True,
+        help="When the serving channel was set: only the orders dated from then on go through it, the earlier "
+             "ones keep the channel their rules give (empty: set before this date was kept, all orders).")
     crm_team_id = fields.Many2one(
         "crm.team", string="Account Team", groups=USER_GROUP, ondelete="set null", tracking=True,
         help="The sales team that serves the customer: new quotations of the customer go to it.")
     crm_consent_ids = fields.One2many(
         "crm.marketing.consent", "partner_id", string="Marketing Consents", groups=USER_GROUP)
+
+    def write(self, vals):
+        """A new serving channel takes effect from now on: the customer's past orders keep their channel."""
+        if "crm_channel_id" in vals and "crm_channel_since" not in vals:
+            channel = vals["crm_channel_id"] or False
+            changing = self.filtered(lambda partner: partner.sudo().crm_channel_id.id != channel)
+            res = super().write(vals)
+            if changing:
+                super(ResPartner, changing).write({"crm_channel_since": channel and self.env.cr.now()})
+            return res
+        return super().write(vals)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("crm_channel_id") and "crm_channel_since" not in vals:
+                vals["crm_channel_since"] = self.env.cr.now()
+        return super().create(vals_list)
 
     @api.model
     def _crm_consenting(self, partner_ids, medium, company):

@@ -11,7 +11,8 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     def _channel_candidates_sql(self, company, ids):
-        """A confirmed order of a customer with a serving channel of the order's company goes through it."""
+        """A confirmed order of a customer with a serving channel of the order's company goes through it, when
+        it is dated from the moment the channel was set: a playbook applied today never moves past sales."""
         inherited = super()._channel_candidates_sql(company, ids)
         serving = SQL(
             """
@@ -21,8 +22,12 @@ class SaleOrder(models.Model):
               JOIN res_partner cp ON cp.id = rp.commercial_partner_id
               JOIN crm_channel c ON c.id = cp.crm_channel_id AND c.company_id = so.company_id
              WHERE so.company_id = %s AND so.state = 'sale' AND %s
+               AND so.date_order >= COALESCE(cp.crm_channel_since, '-infinity')
             """, company.id, in_ids(SQL("so.id"), ids))
-        return serving if inherited is None else SQL("(%s) UNION ALL (%s)", inherited, serving)
+        if inherited is None:
+            return serving
+        return SQL("SELECT DISTINCT ON (res_id) * FROM ((%s) UNION ALL (%s)) c ORDER BY res_id, seq",
+                   inherited, serving)
 
     def _default_team_id(self):
         if self.env.context.get("default_team_id"):

@@ -1,8 +1,18 @@
-from odoo import Command
+from datetime import timedelta
+from unittest.mock import patch
+
+import psycopg2
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user
+from odoo.tools import mute_logger
 
+from ...models.channel import crm_channel
 from ..common import CrmChannelCase
+
+KEYS = "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint " \
+       "WHERE conrelid = 'crm_channel_assignment'::regclass AND contype = 'f' ORDER BY 1"
 
 
 class TestCrmChannel(CrmChannelCase):
@@ -29,6 +39,24 @@ class TestCrmChannel(CrmChannelCase):
         self.assertEqual(self.o1.invoice_ids.channel_id, self.web)
         self.assertEqual((self.o2 | self.o3).invoice_ids.channel_id, self.field)
         self.assertEqual(self.i4.channel_id, self.phone_channel)
+
+    def test_bulk_load_checks_the_keys_once_and_keeps_them(self):
+        """Above the bulk size, the foreign keys are dropped for the insert and added back (checking every row
+        at once): same channels, same keys, still enforced."""
+        cr = self.env.cr
+        cr.execute(KEYS)
+        keys = cr.fetchall()
+        self.assertEqual(len(keys), 4, "company, order, invoice, channel")
+        with patch.object(crm_channel, "CHANNEL_BULK_ROWS", 1):
+            self._reset_and_assign()
+        self.assertEqual(self.o1.channel_id, self.web)
+        self.assertEqual((self.o2 | self.o3).invoice_ids.channel_id, self.field)
+        self.assertEqual(self.i4.channel_id, self.phone_channel)
+        cr.execute(KEYS)
+        self.assertEqual(cr.fetchall(), keys, "the keys are back, as they were")
+        with self.assertRaises(psycopg2.errors.ForeignKeyViolation), mute_logger("odoo.sql_db"), cr.savepoint():
+            cr.execute("INSERT INTO crm_channel_assignment (company_id, move_id, override) VALUES (%s, -1, FALSE)",
+                       [self.company.id])
 
     def test_rule_changes_schedule_the_bulk_assignment(self):
         cron = self.env.ref("crm_strategy.ir_cron_assign_channels")
@@ -106,6 +134,39 @@ class TestCrmChannel(CrmChannelCase):
         self.assertEqual(order.channel_id, self.phone_channel, "the customer's serving channel before the rules")
         self._reset_and_assign()
         self.assertEqual(order.channel_id, self.phone_channel, "the bulk assignment agrees")
+
+    def test_playbook_serving_channel_moves_no_past_sale(self):
+        """A segment playbook's serving channel reaches the orders dated from its application on: the
+        customer's past order, its invoice and the figures per channel stay where they were, through the bulk
+        reassignment and the undo."""
+        self.o2.date_order = self.moment - timedelta(days=40)  # Small's past order, through Field
+        Channel, Evaluation = self.env["crm.channel"], self.env["crm.channel.evaluation"]
+        period = (self.month_start - timedelta(days=62), self.today)
+
+        def figures():
+            return {e.channel_id.name: (e.revenue, e.margin, e.customer_count, e.order_count)
+                    for e in Evaluation._evaluate_period(*period, companies=self.company)}
+
+        before = figures()
+        self.assertEqual(before["Field"][0], 660.0)
+        segment = self.env["crm.segment"].create({
+            "name": "Small only", "code": "SMO", "rule_domain": f"[('id', '=', {self.customer_small.id})]"})
+        segment.action_refresh_members()
+        log = self.env["crm.segment.playbook"].create({
+            "name": "Small by phone", "segment_id": segment.id, "channel_id": self.phone_channel.id})._apply()
+        self.assertTrue(self.customer_small.crm_channel_since, "applied at a known moment")
+        Channel._assign_channels(self.company)
+        self.assertEqual(self.o2.channel_id, self.field, "the past order keeps its channel")
+        self.assertEqual(self.o2.invoice_ids.channel_id, self.field, "and so does its invoice")
+        self.assertEqual(figures(), before, "past figures per channel do not move")
+        new = self._channel_order(self.customer_small, 1, team_id=self.team.id)
+        new.date_order = fields.Datetime.now()
+        Channel._assign_channels(self.company)
+        self.assertEqual(new.channel_id, self.phone_channel, "a new order goes through the serving channel")
+        log.with_user(self.manager).action_undo()
+        self.assertFalse(self.customer_small.crm_channel_since)
+        Channel._assign_channels(self.company)
+        self.assertEqual((self.o2 | new).channel_id, self.field, "undone: the rules decide again")
 
     def test_override_needs_rights(self):
         salesman = new_test_user(self.env, "chan_salesman", groups="sales_team.group_sale_salesman_all_leads",
