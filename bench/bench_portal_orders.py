@@ -69,6 +69,8 @@ def close_server(dbname, server, logfile):
         for line in f:
             if m := re.search(r'"GET (/my/\S*) HTTP/1.1" 200 - (\d+) ', line):
                 QUERIES.setdefault((dbname, m.group(1)), set()).add(int(m.group(2)))
+            elif re.search(r'"GET /my/\S* HTTP/1.1" [345]\d\d ', line) or " ERROR " in line:
+                print(f"server of {dbname}: {line.strip()[:300]}")  # what an error of the load was
     os.unlink(logfile)
 
 
