@@ -83,14 +83,15 @@ class SupplierOrderPortal(SupplierPortal, PurchasePortal):
         return response
 
     def _crm_order_answers(self, orders):
-        """{order id: {"badge", "acknowledged", "commits", "bills"}} of the listed orders in one query for the
-        page: the answer badge (cancelled, locked, acknowledged or to acknowledge), the live commitments and the
-        bills uploaded (counted in SQL on orders the user may already see: their commitments and bills are not
-        the portal user's to read through the ORM)."""
+        """{order id: {"badge", "acknowledged", "commits", "bills", "requested"}} of the listed orders in one query
+        for the page: the answer badge (cancelled, locked, acknowledged or to acknowledge), the live commitments,
+        the bills uploaded (counted in SQL on orders the user may already see: their commitments and bills are
+        not the portal user's to read through the ORM) and whether the order is still a request; the rows render
+        from these values alone, no field read per row."""
         if not orders:
             return {}
         env = request.env
-        env["purchase.order"].flush_model(["state", "locked", "acknowledged"])
+        env["purchase.order"].flush_model(["state", "locked", "acknowledged", "date_approve"])
         env["crm.supplier.commit"].flush_model(["order_id", "state"])
         env["account.move"].flush_model(["crm_supplier_order_id", "state"])
         rows = env.execute_query(SQL(
@@ -99,12 +100,14 @@ class SupplierOrderPortal(SupplierPortal, PurchasePortal):
            CASE WHEN po.state = 'cancel' THEN 'cancel' WHEN po.locked THEN 'locked'
                 WHEN po.acknowledged THEN 'acknowledged' ELSE 'to_acknowledge' END, po.acknowledged,
            (SELECT COUNT(*) FROM crm_supplier_commit c WHERE c.order_id = po.id AND c.state != 'superseded'),
-           (SELECT COUNT(*) FROM account_move m WHERE m.crm_supplier_order_id = po.id AND m.state != 'cancel')
+           (SELECT COUNT(*) FROM account_move m WHERE m.crm_supplier_order_id = po.id AND m.state != 'cancel'),
+           po.date_approve IS NULL AND po.state IN ('sent', 'to approve')
       FROM purchase_order po
      WHERE po.id = ANY(%s)
             """, orders.ids))
-        return {order_id: {"badge": badge, "acknowledged": acknowledged, "commits": commits, "bills": bills}
-                for order_id, badge, acknowledged, commits, bills in rows}
+        return {order_id: {"badge": badge, "acknowledged": acknowledged, "commits": commits, "bills": bills,
+                           "requested": requested}
+                for order_id, badge, acknowledged, commits, bills, requested in rows}
 
     # ------------------------------------------------------------------ the suite's former list: redirects
     @http.route(["/my/supplier/orders", "/my/supplier/orders/page/<int:page>"],

@@ -45,6 +45,12 @@ class TestSupplierPortal(SupplierPortalHttpCommon, SupplierPortalCommon, HttpCas
                    for row in tree(response).xpath(f"//td[{has_class('o_crm_supplier_order_answer')}]")}
         self.assertEqual(answers[str(self.po_a.id)], "To acknowledge 1 committed")
         self.assertNotIn(str(self.po_a_draft.id), answers, "drafts are the buyer's business")
+        # an order still requested (no confirmation date) says so where the confirmation date would be
+        confirmations = {row.xpath(".//td[@id='order_name']//a")[0].text: " ".join(
+            row.xpath(".//td[@id='order_confirmation']")[0].text_content().split())
+            for row in tree(response).xpath("//tr[td[@id='order_confirmation']]")}
+        self.assertEqual(confirmations[self.po_a.name], "Requested")
+        self.assertNotIn("Requested", confirmations[self.po_a_confirmed.name])
         response = self.url_open(f"/my/purchase?sortby=name&filterby=crm_rfq&search={self.po_a.name}")
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.po_a.name, response.text)
