@@ -1,7 +1,8 @@
 """Constants shared by the models of crm_analytics, so that no model module imports another."""
 from odoo.addons.crm_strategy.tools.locks import lock_namespace
 
-from .lib import clv_basis, rfm
+from .lib.clv_constants import MIN_REPEAT
+from .lib.rfm_segments import BINS
 
 # pg_try_advisory_xact_lock(namespace, company_id): one refresh per company at a time, released at commit.
 LOCK_NAME = "crm_analytics.refresh"
@@ -33,8 +34,8 @@ SETTINGS = {
     "channel_dimension": "channel",
     "forecast_months": 6,
     "backtest_months": 12,
-    "rfm_bins": rfm.BINS,
-    "clv_min_repeat": clv_basis.MIN_REPEAT,
+    "rfm_bins": BINS,
+    "clv_min_repeat": MIN_REPEAT,
     "retention_threshold": 30.0,  # % of P(alive) under which a customer triggers a retention activity
 }
 

@@ -12,10 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-MODEL, HISTORICAL = "model", "historical"
-MIN_REPEAT = 30  # default minimum number of repeat customers for the model CLV (a setting)
-RETENTION_DAYS = 365  # retention is observed over one year
-DAYS_PER_MONTH = 30.4375
+from .clv_constants import DAYS_PER_MONTH, HISTORICAL, MODEL, RETENTION_DAYS
 
 
 def clv_basis(n_repeat, min_repeat, grade):

@@ -7,24 +7,10 @@ full distribution instead of re-ranking everybody. Ties always get the same scor
 
 import numpy as np
 
-BINS = 5
-MIN_BINS, MAX_BINS = 3, 10  # the range offered in the settings
+from .rfm_segments import BINS, cuts_fit
 
-# Named groups on the recency x frequency grid (5 bins), the usual map of RFM practice: rows are the recency
-# score 1..5, columns the frequency score 1..5.
-SEGMENTS = [
-    ("champions", "Champions"),
-    ("loyal", "Loyal Customers"),
-    ("potential_loyalist", "Potential Loyalists"),
-    ("new", "New Customers"),
-    ("promising", "Promising"),
-    ("need_attention", "Need Attention"),
-    ("about_to_sleep", "About to Sleep"),
-    ("at_risk", "At Risk"),
-    ("cannot_lose", "Can't Lose Them"),
-    ("hibernating", "Hibernating"),
-]
-
+# The named group (a key of ``rfm_segments.SEGMENTS``) of each cell of the recency x frequency grid (5 bins), the
+# usual map of RFM practice: rows are the recency score 1..5, columns the frequency score 1..5.
 _GRID = np.array(
     [
         # F=1            F=2             F=3                    F=4                    F=5
@@ -53,16 +39,6 @@ def breakpoints(values, bins=BINS):
     if not len(arr):
         return np.zeros(bins - 1)
     return np.quantile(arr, np.arange(1, bins) / bins)
-
-
-def bins_of(cuts):
-    """Number of bins the stored cut points (from :func:`rfm_scores`) were made for; ``BINS`` when there are none."""
-    return len(cuts["r"]) + 1 if cuts and cuts.get("r") is not None else BINS
-
-
-def cuts_fit(cuts, bins):
-    """Whether stored cut points (from :func:`rfm_scores`) were made for ``bins`` bins on every axis."""
-    return bool(cuts) and all(len(cuts.get(key) or ()) == bins - 1 for key in ("r", "f", "m"))
 
 
 def score(values, cuts, higher_is_better=True):
@@ -104,7 +80,7 @@ def rfm_scores(recency_days, frequency, monetary, bins=BINS, cuts=None):
 
 
 def segment(r, f, bins=BINS):
-    """Named group key of each customer from the recency and frequency scores (see ``SEGMENTS``).
+    """Named group key of each customer from the recency and frequency scores (``rfm_segments.SEGMENTS``).
 
     With another number of bins the scores are first rescaled onto the 5-bin grid.
     """

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from . import forecast, rfm
-from .clv_basis import DAYS_PER_MONTH
+from .clv_constants import DAYS_PER_MONTH
 
 # {score column: summary column} of the model inputs the scores carry, integers then floats
 _INTEGER_INPUTS = {"first_day": "first_day", "last_day": "last_day", "purchase_count": "purchases",

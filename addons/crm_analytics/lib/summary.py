@@ -9,8 +9,6 @@ observation, all in the chosen time unit, as BG/NBD expects (see ``lib.arrays``)
 import numpy as np
 import pandas as pd
 
-UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4375}
-
 COLUMNS = ["first_day", "last_day", "purchases", "revenue", "margin", "frequency", "recency", "T", "monetary",
            "monetary_var", "recency_days"]
 

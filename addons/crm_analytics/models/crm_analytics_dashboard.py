@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..lib import rfm
+from ..lib import rfm_segments
 
 AT_RISK = ("at_risk", "cannot_lose", "about_to_sleep")
 CLV_BINS = 10
@@ -192,7 +192,7 @@ class CrmAnalyticsDashboard(models.AbstractModel):
         """Side of the RFM grid: the bins of the company's last fit (scores on the grid come from it)."""
         model = self.env["crm.clv.model"].search(
             [("company_id", "=", self.env.company.id)], order="fit_date desc, id desc", limit=1)
-        return rfm.bins_of(model.rfm_breakpoints)
+        return rfm_segments.bins_of(model.rfm_breakpoints)
 
     @api.model
     def _rfm_grid(self, domain):

@@ -1,13 +1,11 @@
-import numpy as np
+import math
 
 from odoo import api, fields, models
 
 from ..const import GRADES
-from ..lib import clv, clv_basis
-from ..lib.bgnbd import BGNBDFit
-from ..lib.gamma_gamma import GammaGammaFit
+from ..lib.clv_constants import DAYS_PER_MONTH, HISTORICAL, MODEL
 
-BASES = [(clv_basis.MODEL, "Model (BG/NBD x Gamma-Gamma)"), (clv_basis.HISTORICAL, "Historical (not a model output)")]
+BASES = [(MODEL, "Model (BG/NBD x Gamma-Gamma)"), (HISTORICAL, "Historical (not a model output)")]
 SPEND_METHODS = [("gamma_gamma", "Gamma-Gamma"), ("shrinkage", "Empirical-Bayes shrinkage")]
 
 
@@ -100,7 +98,7 @@ class CrmClvModel(models.Model):
         help="The base mean counts as k purchases against a customer's own repeat purchases: (q - 1) / p.")
     fit_notes = fields.Text(compute="_compute_fit_notes", help="What the identification checks found, in words.")
     # Minimum base: below it, or at back-test grade C, the CLV shown is historical, not the model's.
-    clv_basis = fields.Selection(BASES, string="CLV Basis", readonly=True, default=clv_basis.MODEL)
+    clv_basis = fields.Selection(BASES, string="CLV Basis", readonly=True, default=MODEL)
     clv_min_repeat = fields.Integer(string="Minimum Repeat Customers", readonly=True,
                                     help="The setting in force at the fit.")
     clv_basis_reason = fields.Text(string="Why This Basis", compute="_compute_clv_basis_reason")
@@ -136,7 +134,7 @@ class CrmClvModel(models.Model):
             fit.gg_mean = spend.population_mean if fit.q > 1 else 0.0
             fit.gg_credibility = spend.credibility if fit.p > 0 else 0.0
             mean_se = spend.standard_errors.get("mean", 0.0) if fit.gg_method == "shrinkage" else 0.0
-            fit.gg_mean_se = mean_se if np.isfinite(mean_se) else 0.0
+            fit.gg_mean_se = mean_se if math.isfinite(mean_se) else 0.0
 
     @api.depends("hist_retained", "hist_eligible")
     def _compute_hist_retention(self):
@@ -189,9 +187,12 @@ class CrmClvModel(models.Model):
     def _basis_reason(self):
         """Why the CLV shown is (or is not) the model's, with the figures."""
         self.ensure_one()
-        if self.clv_basis != clv_basis.HISTORICAL:
+        if self.clv_basis != HISTORICAL:
             return self.env._("Model CLV: %(n)s repeat customers (minimum %(min)s), back-test grade %(grade)s.",
                               n=self.n_repeat, min=self.clv_min_repeat, grade=self.backtest_grade or "-")
+        # the CLV maths (numpy, scipy) load when a fit's figures are computed, not with the registry that serves pages
+        from ..lib import clv_basis
+
         _basis, reasons = clv_basis.clv_basis(self.n_repeat, self.clv_min_repeat, self.backtest_grade)
         words = []
         if "few_repeat" in reasons:
@@ -219,6 +220,8 @@ class CrmClvModel(models.Model):
         return action
 
     def _bgnbd(self):
+        from ..lib.bgnbd import BGNBDFit
+
         self.ensure_one()
         return BGNBDFit(r=self.r, alpha=self.alpha, a=self.a, b=self.b,
                             log_likelihood=self.bgnbd_log_likelihood, n_customers=self.n_customers,
@@ -227,6 +230,8 @@ class CrmClvModel(models.Model):
                             cov=_matrix(self.bgnbd_cov, 4))
 
     def _gamma_gamma(self):
+        from ..lib.gamma_gamma import GammaGammaFit
+
         self.ensure_one()
         return GammaGammaFit(p=self.p, q=self.q, v=self.v, log_likelihood=self.gg_log_likelihood,
                                  n_customers=self.gg_customers, identified=self.gg_identified,
@@ -235,6 +240,8 @@ class CrmClvModel(models.Model):
                                  cov=_matrix(self.gg_cov, 1 if self.gg_method == "shrinkage" else 3))
 
     def _retention(self):
+        from ..lib import clv_basis
+
         self.ensure_one()
         return clv_basis.Retention(retained=self.hist_retained, eligible=self.hist_eligible)
 
@@ -242,15 +249,17 @@ class CrmClvModel(models.Model):
     def _fit_values(self, bgnbd, gg, customers, settings, grade):
         """What a fit records beyond its parameters: identification, standard errors, covariances, and the CLV
         basis (model or historical) with the retention the historical CLV needs."""
+        from ..lib import clv_basis
+
         repeat = int((customers["frequency"].to_numpy(float) > 0).sum()) if len(customers) else 0
         basis, _reasons = clv_basis.clv_basis(repeat, settings["clv_min_repeat"], grade)
         retention = clv_basis.observed_retention(
             customers["T"].to_numpy(float) * settings["unit_days"], customers["recency_days"].to_numpy(float))
         bg_se, gg_se = bgnbd.standard_errors, gg.standard_errors
-        finite = {key: float(value) if np.isfinite(value) else 0.0 for key, value in (
+        finite = {key: float(value) if math.isfinite(value) else 0.0 for key, value in (
             ("r_se", bg_se["r"]), ("alpha_se", bg_se["alpha"]), ("a_se", bg_se["a"]), ("b_se", bg_se["b"]),
-            ("p_se", gg_se.get("p", np.nan)), ("q_se", gg_se.get("q_minus_1", np.nan)),
-            ("v_se", gg_se.get("v", np.nan)))}
+            ("p_se", gg_se.get("p", math.nan)), ("q_se", gg_se.get("q_minus_1", math.nan)),
+            ("v_se", gg_se.get("v", math.nan)))}
         return {
             "bgnbd_identified": bgnbd.identified,
             "bgnbd_regularised": bgnbd.regularised,
@@ -271,18 +280,22 @@ class CrmClvModel(models.Model):
         """CLV of the customers in ``frame`` (the refresh's rows) over the horizon, with its 80 % interval, and the
         model's own figure: on the model basis they are the same; on the historical basis the CLV is the
         historical one and the model figure is kept only to be explained."""
+        import numpy as np
+
+        from ..lib import clv, clv_basis
+
         self.ensure_one()
         x = frame["frequency"].to_numpy(float)
         T = frame["age"].to_numpy(float)
         t_x = np.minimum(frame["recency"].to_numpy(float), T)
         mv = frame["monetary_value"].to_numpy(float)
-        month = clv_basis.DAYS_PER_MONTH / settings["unit_days"]
+        month = DAYS_PER_MONTH / settings["unit_days"]
         # a loss-making customer (negative contribution rate) has the CLV of its size, negative: the maths run on
         # the rate's magnitude, the sign (and the order of the bounds) is applied after
         sign = np.where(np.asarray(margin_rate, dtype=float) < 0, -1.0, 1.0)
         rate = np.abs(margin_rate)
         args = (x, t_x, T, mv, rate, settings["horizon_months"], monthly_rate, month)
-        if self.clv_basis == clv_basis.HISTORICAL:
+        if self.clv_basis == HISTORICAL:
             model_clv = clv.discounted_clv(self._bgnbd(), self._gamma_gamma(), *args)
             value, low, high = clv_basis.historical_clv(
                 rate * frame["revenue_total"].to_numpy(float), T * settings["unit_days"], self._retention(),

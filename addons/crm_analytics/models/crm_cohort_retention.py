@@ -1,10 +1,6 @@
-import numpy as np
-import pandas as pd
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..lib import cohorts
 from ..tools.pgcopy import copy_in
 
 
@@ -34,6 +30,12 @@ class CrmCohortRetention(models.Model):
     @api.model
     def _refresh_company(self, company, occasions):
         """Rebuild the company's rows from the refresh's occasions (customer, day since 1970, buy flag)."""
+        # numpy, pandas and the maths of lib/ load when a refresh runs: a process that serves pages never imports them
+        import numpy as np
+        import pandas as pd
+
+        from ..lib import cohorts
+
         cr = self.env.cr
         cr.execute(SQL("DELETE FROM crm_cohort_retention WHERE company_id = %s", company.id))
         buys = occasions[occasions["buy"] > 0]

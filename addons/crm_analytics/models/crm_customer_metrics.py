@@ -2,8 +2,6 @@ import logging
 import time
 from datetime import timedelta
 
-import pandas as pd
-
 from odoo import api, fields, models
 from odoo.addons.crm_strategy.tools.access import MANAGER_GROUP, check_group
 from odoo.addons.crm_strategy.tools.locks import try_lock
@@ -20,7 +18,7 @@ from ..const import (
     SETTINGS,
     STAGING_COLUMNS,
 )
-from ..lib import clv_basis, clv_fit, rfm, scores, summary
+from ..lib import clv_constants, rfm_segments
 
 _logger = logging.getLogger(__name__)
 
@@ -71,7 +69,7 @@ class CrmCustomerMetrics(models.Model):
     rfm_frequency = fields.Integer(string="F", readonly=True, aggregator="avg")
     rfm_monetary = fields.Integer(string="M", readonly=True, aggregator="avg")
     rfm_score = fields.Char(string="RFM Score", compute="_compute_rfm_score")
-    rfm_segment = fields.Selection(rfm.SEGMENTS, string="RFM Segment", readonly=True, index=True)
+    rfm_segment = fields.Selection(rfm_segments.SEGMENTS, string="RFM Segment", readonly=True, index=True)
     # Predictions
     p_alive = fields.Float(string="P(alive)", readonly=True, aggregator="avg", digits=(16, 4))
     expected_purchases = fields.Float(
@@ -213,11 +211,11 @@ class CrmCustomerMetrics(models.Model):
 
         source = get("crm_analytics.source", SETTINGS["source"])
         unit = get("crm_analytics.time_unit", SETTINGS["time_unit"])
-        unit = unit if unit in summary.UNIT_DAYS else SETTINGS["time_unit"]
+        unit = unit if unit in clv_constants.UNIT_DAYS else SETTINGS["time_unit"]
         return {
             "source": source if source in ("invoice", "order") else SETTINGS["source"],
             "time_unit": unit,
-            "unit_days": summary.UNIT_DAYS[unit],
+            "unit_days": clv_constants.UNIT_DAYS[unit],
             "horizon_months": max(number("horizon_months", int), 1),
             "discount_rate": max(number("discount_rate"), 0.0),
             "buy_days": max(number("buy_days", int), 1),
@@ -225,7 +223,7 @@ class CrmCustomerMetrics(models.Model):
             "channel_dimension": get("crm_analytics.channel_dimension", SETTINGS["channel_dimension"]),
             "forecast_months": max(number("forecast_months", int), 1),
             "backtest_months": max(number("backtest_months", int), 1),
-            "rfm_bins": min(max(number("rfm_bins", int), rfm.MIN_BINS), rfm.MAX_BINS),
+            "rfm_bins": min(max(number("rfm_bins", int), rfm_segments.MIN_BINS), rfm_segments.MAX_BINS),
             "clv_min_repeat": max(number("clv_min_repeat", int), 1),
         }
 
@@ -252,13 +250,16 @@ class CrmCustomerMetrics(models.Model):
         return results
 
     def _refresh_company(self, company, full):
+        # numpy, pandas and the maths of lib/ load when a refresh runs: a process that serves pages never imports them
+        from ..lib import summary
+
         started = time.perf_counter()
         settings = self._analytics_settings()
         today = fields.Date.context_today(self.with_company(company))
         end_day = (today - fields.Date.to_date(EPOCH)).days
         model = self.env["crm.clv.model"].search(
             [("company_id", "=", company.id)], order="fit_date desc, id desc", limit=1)
-        if not full and (not model or not rfm.cuts_fit(model.rfm_breakpoints, settings["rfm_bins"])):
+        if not full and (not model or not rfm_segments.cuts_fit(model.rfm_breakpoints, settings["rfm_bins"])):
             full = True  # nothing to be incremental on, or the RFM bins changed since the last fit
         partners_sql = None
         if not full:
@@ -268,7 +269,7 @@ class CrmCustomerMetrics(models.Model):
             since = self.env.cr.fetchone()[0] or model.fit_date
             partners_sql = self._changed_partners_sql(company, settings, since)
         occasions = self._read_occasions(company, settings, today, full, partners_sql)
-        holdout_days = round(settings["holdout_months"] * clv_basis.DAYS_PER_MONTH)
+        holdout_days = round(settings["holdout_months"] * clv_constants.DAYS_PER_MONTH)
         customers = summary.customer_summary(
             occasions["partner"], occasions["day"], occasions["revenue"], occasions["margin"], occasions["buy"] > 0,
             end_day, settings["unit_days"], calibration_end=end_day - holdout_days if full else None,
@@ -293,6 +294,8 @@ class CrmCustomerMetrics(models.Model):
     def _fit(self, company, settings, customers, holdout_days):
         """Fit BG/NBD and Gamma-Gamma on every customer, back-test on a calibration/holdout split, and keep
         the whole fit as a crm.clv.model record."""
+        from ..lib import clv_fit
+
         started = time.perf_counter()
         bgnbd, gg = clv_fit.fit_models(customers)
         fit_seconds = time.perf_counter() - started
@@ -328,6 +331,10 @@ class CrmCustomerMetrics(models.Model):
 
     def _predict(self, customers, settings, model, cuts):
         """Scores and predictions for the given customers from a stored fit (no refit)."""
+        import pandas as pd
+
+        from ..lib import scores
+
         if customers.empty:
             return pd.DataFrame(columns=list(STAGING_COLUMNS)), cuts or {}
         partner_ids = customers.index.to_numpy("int64")

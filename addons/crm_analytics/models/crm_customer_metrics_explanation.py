@@ -3,9 +3,9 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.tools import format_amount
 
-from ..lib import rfm
+from ..lib import clv_constants, rfm_segments
 
-RFM_LABELS = dict(rfm.SEGMENTS)
+RFM_LABELS = dict(rfm_segments.SEGMENTS)
 
 
 def _number(value, digits=3):
@@ -105,7 +105,7 @@ class CrmCustomerMetrics(models.Model):
         months = model.horizon_months or 12
         interval = (self.env._("80 % interval"), f"{money(self.clv_low)} – {money(self.clv_high)}")
         if self.clv_basis == "historical":
-            age_months = max((self.age or 0.0) * (self._unit_days(model) / 30.4375), 1.0)
+            age_months = max((self.age or 0.0) * (self._unit_days(model) / clv_constants.DAYS_PER_MONTH), 1.0)
             per_month = self.margin_rate * max(self.revenue_total, 0.0) / age_months
             expected = self.clv / per_month if per_month else 0.0
             return (self.env._("Historical CLV over the next %(months)s months = %(clv)s", months=months,
@@ -136,7 +136,7 @@ class CrmCustomerMetrics(models.Model):
             months=months, rate=model.discount_rate or 0))
 
     def _unit_days(self, model):
-        return {"day": 1.0, "week": 7.0, "month": 30.4375}.get(model.time_unit or "week", 7.0)
+        return clv_constants.UNIT_DAYS.get(model.time_unit or "week", clv_constants.UNIT_DAYS["week"])
 
     def _money(self, amount):
         return format_amount(self.env, amount or 0.0, self.currency_id or self.env.company.currency_id)
@@ -161,7 +161,7 @@ class CrmCustomerMetrics(models.Model):
                 described.append(self.env._("%(label)s %(value)s against the cut points %(cuts)s",
                                             label=label, value=_number(value, 2),
                                             cuts=", ".join(_number(c, 2) for c in cuts[key])))
-        bins = rfm.bins_of(cuts)
+        bins = rfm_segments.bins_of(cuts)
         words = self.env._("Each score is the %(bin)s (1 to %(bins)s, %(bins)s best) of the customer among all "
                            "customers; the segment is named from R and F.",
                            bin=self.env._("quintile") if bins == 5 else self.env._("quantile bin"), bins=bins)

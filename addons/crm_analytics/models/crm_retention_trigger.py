@@ -4,9 +4,9 @@ from odoo import api, fields, models
 from odoo.tools import SQL, format_amount
 
 from ..const import AT_RISK_SEGMENTS, RETENTION_ACTIVITY_TYPE, RETENTION_REASONS, SETTINGS
-from ..lib import rfm
+from ..lib import rfm_segments
 
-RFM_LABELS = dict(rfm.SEGMENTS)
+RFM_LABELS = dict(rfm_segments.SEGMENTS)
 
 
 class CrmRetentionTrigger(models.Model):
@@ -27,8 +27,8 @@ class CrmRetentionTrigger(models.Model):
     trigger_date = fields.Date(string="Triggered On", required=True, index=True)
     reason = fields.Selection(RETENTION_REASONS, required=True)
     segment_id = fields.Many2one("crm.segment", string="Primary Segment", ondelete="set null")
-    previous_rfm_segment = fields.Selection(rfm.SEGMENTS, string="RFM Segment Before")
-    rfm_segment = fields.Selection(rfm.SEGMENTS, string="RFM Segment")
+    previous_rfm_segment = fields.Selection(rfm_segments.SEGMENTS, string="RFM Segment Before")
+    rfm_segment = fields.Selection(rfm_segments.SEGMENTS, string="RFM Segment")
     previous_p_alive = fields.Float(string="P(alive) Before", digits=(16, 4), aggregator="avg")
     p_alive = fields.Float(string="P(alive)", digits=(16, 4), aggregator="avg")
     threshold = fields.Float(digits=(16, 4), aggregator=None,

@@ -1,10 +1,6 @@
-import numpy as np
-import pandas as pd
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..lib import cohorts, forecast
 from ..tools.pgcopy import copy_in
 
 RUN_RATE_WINDOW = 3
@@ -43,6 +39,12 @@ class CrmRevenueForecast(models.Model):
     @api.model
     def _pipeline(self, company, first_month, months):
         """Open opportunities by expected closing month; overdue ones count in the current month."""
+        # numpy, pandas and the maths of lib/ load when a refresh runs: a process that serves pages never imports them
+        import numpy as np
+        import pandas as pd
+
+        from ..lib import cohorts, forecast
+
         self.env.flush_all()
         self.env.cr.execute(SQL(
             """
@@ -61,6 +63,11 @@ class CrmRevenueForecast(models.Model):
 
     @api.model
     def _refresh_company(self, company, occasions, today, settings, model):
+        import numpy as np
+        import pandas as pd
+
+        from ..lib import cohorts, forecast
+
         cr = self.env.cr
         cr.execute(SQL("DELETE FROM crm_revenue_forecast WHERE company_id = %s", company.id))
         current = int(cohorts.month_index(np.array([today], dtype="datetime64[D]"))[0])

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..const import NIGHTLY_CRON, SETTINGS
-from ..lib import rfm
+from ..lib import rfm_segments
 
 
 def _setting(field_type, key, *args, **kwargs):
@@ -79,9 +79,10 @@ class ResConfigSettings(models.TransientModel):
                 raise ValidationError(self.env._("The retention threshold is a P(alive) between 0 and 100 %."))
             if settings.crm_analytics_clv_min_repeat < 1:
                 raise ValidationError(self.env._("The minimum number of repeat customers must be at least 1."))
-            if not rfm.MIN_BINS <= settings.crm_analytics_rfm_bins <= rfm.MAX_BINS:
+            if not rfm_segments.MIN_BINS <= settings.crm_analytics_rfm_bins <= rfm_segments.MAX_BINS:
                 raise ValidationError(self.env._(
-                    "RFM bins must lie between %(low)s and %(high)s.", low=rfm.MIN_BINS, high=rfm.MAX_BINS))
+                    "RFM bins must lie between %(low)s and %(high)s.", low=rfm_segments.MIN_BINS,
+                    high=rfm_segments.MAX_BINS))
             if settings.crm_analytics_refresh_interval < 1:
                 raise ValidationError(self.env._("The refresh interval must be at least 1."))
             if not 0.0 <= settings.crm_analytics_refresh_hour < 24.0:

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.addons.crm_strategy.tools.access import USER_GROUP, check_group
 from odoo.exceptions import ValidationError
 
-from ..lib import rfm
+from ..lib import rfm_segments
 
 
 class ResPartner(models.Model):
@@ -20,7 +20,7 @@ class ResPartner(models.Model):
         help="The CLV is the historical one: the fit's base is too small or its back-test grade is C.")
     crm_metrics_currency_id = fields.Many2one("res.currency", compute="_compute_crm_metrics", groups=USER_GROUP)
     crm_p_alive = fields.Float(compute="_compute_crm_metrics", string="P(alive)", groups=USER_GROUP)
-    crm_rfm_segment = fields.Selection(rfm.SEGMENTS, compute="_compute_crm_metrics", string="RFM Segment",
+    crm_rfm_segment = fields.Selection(rfm_segments.SEGMENTS, compute="_compute_crm_metrics", string="RFM Segment",
                                        groups=USER_GROUP)
 
     # the loyalty stage of the CRM process: who brought this customer (salespeople record it)

@@ -14,3 +14,4 @@ from . import test_migrations
 from . import test_crm_retention_trigger
 from . import test_crm_process_funnel
 from . import test_customer_banner
+from . import test_registry_imports

@@ -4,7 +4,7 @@ import numpy as np
 
 from odoo.tests import BaseCase
 
-from ..lib import cohorts, forecast, rfm, summary
+from ..lib import cohorts, forecast, rfm, rfm_segments, summary
 from ..lib.bgnbd import BGNBDFit
 
 
@@ -35,7 +35,7 @@ class TestRfm(BaseCase):
         self.assertEqual(len(r), 0)
         self.assertEqual(len(rfm.segment([], [])), 0)
         # Every key of the grid is a declared segment.
-        keys = {key for key, _label in rfm.SEGMENTS}
+        keys = {key for key, _label in rfm_segments.SEGMENTS}
         self.assertEqual(set(rfm._GRID.ravel()), keys)
         # Other bin counts are mapped onto the 5-bin grid.
         self.assertEqual(rfm.segment([10], [10], bins=10)[0], "champions")
@@ -51,14 +51,14 @@ class TestRfm(BaseCase):
             rfm.breakpoints([1, 2], bins=1)
         # Cut points of a 5-bin fit cannot score 3 bins (an incremental refresh after the setting changed).
         _r, _f, _m, cuts = rfm.rfm_scores([1, 2, 3], [1, 2, 3], [1, 2, 3])
-        self.assertTrue(rfm.cuts_fit(cuts, 5))
-        self.assertFalse(rfm.cuts_fit(cuts, 3))
-        self.assertFalse(rfm.cuts_fit({}, 5))
+        self.assertTrue(rfm_segments.cuts_fit(cuts, 5))
+        self.assertFalse(rfm_segments.cuts_fit(cuts, 3))
+        self.assertFalse(rfm_segments.cuts_fit({}, 5))
         with self.assertRaisesRegex(ValueError, "3 bins"):
             rfm.rfm_scores([1], [1], [1], bins=3, cuts=cuts)
-        self.assertEqual(rfm.bins_of(cuts), 5)
-        self.assertEqual(rfm.bins_of({"r": [1.0, 2.0], "f": [1.0, 2.0], "m": [1.0, 2.0]}), 3)
-        self.assertEqual(rfm.bins_of({}), rfm.BINS, "no fit yet: the default grid")
+        self.assertEqual(rfm_segments.bins_of(cuts), 5)
+        self.assertEqual(rfm_segments.bins_of({"r": [1.0, 2.0], "f": [1.0, 2.0], "m": [1.0, 2.0]}), 3)
+        self.assertEqual(rfm_segments.bins_of({}), rfm_segments.BINS, "no fit yet: the default grid")
 
 
 class TestCohorts(BaseCase):

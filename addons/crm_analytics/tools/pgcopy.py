@@ -3,9 +3,6 @@ is several times faster than fetching tuples or building multi-row INSERTs (its 
 
 import io
 
-import numpy as np
-import pandas as pd
-
 from odoo.tools import SQL
 
 
@@ -22,6 +19,9 @@ def int_array(ids):
 
 def copy_out(cr, query, columns, dtypes=None):
     """Run ``query`` (an odoo.tools.SQL) through COPY ... TO STDOUT and return a DataFrame named ``columns``."""
+    # numpy and pandas load with the first COPY of a refresh: a process that serves pages never imports them
+    import pandas as pd
+
     buffer = io.StringIO()
     cr.copy_expert(f"COPY ({_statement(cr, query)}) TO STDOUT WITH (FORMAT csv)", buffer)
     if not buffer.tell():
@@ -57,6 +57,8 @@ BLOCK_ROWS = 65536
 def _binary_dtype(types, widths=None):
     """The numpy record of one binary COPY row of ``types`` (``widths``: numpy dtype and size of the text
     columns)."""
+    import numpy as np
+
     fields = [("count", ">i2")]
     for name, pg_type in types.items():
         dtype = (widths or {}).get(name, (None,))[0] or _BINARY_TYPES[pg_type][0]
@@ -74,6 +76,8 @@ class _BinaryRowsIn:
         self.pending = memoryview(_BINARY_HEADER)
 
     def _block(self):
+        import numpy as np
+
         stop = min(self.next_row + BLOCK_ROWS, self.count)
         rows = np.empty(stop - self.next_row, dtype=self.dtype)
         rows["count"] = len(self.columns)
@@ -97,6 +101,9 @@ def copy_in_binary(cr, table, frame, types):
     ``types`` maps each column to ``int4``, ``int8``, ``float8`` or ``char(N)`` (ASCII text, padded with spaces,
     which a ``char(N)`` column ignores). NaN floats and missing texts become NULL, as with the CSV path.
     Writing CSV costs about a microsecond a cell; this costs a few nanoseconds."""
+    import numpy as np
+    import pandas as pd
+
     if frame.empty:
         return
     columns, sizes, widths, nulls = {}, {}, {}, []
@@ -141,6 +148,8 @@ class _BinaryRowsOut:
         return len(data)
 
     def _decode(self, last=False):
+        import numpy as np
+
         start = 0
         if not self.header:
             if len(self.pending) < len(_BINARY_HEADER):
@@ -165,6 +174,9 @@ class _BinaryRowsOut:
         del self.pending[:start + rows * self.dtype.itemsize]
 
     def frame(self):
+        import numpy as np
+        import pandas as pd
+
         self._decode(last=True)
         if bytes(self.pending) != _BINARY_TRAILER:
             raise ValueError("the query returned NULL values or other types than declared")

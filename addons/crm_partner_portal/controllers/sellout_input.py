@@ -11,11 +11,6 @@ from odoo.http import request
 from ..const import MAX_SELLOUT_ROWS, SELLOUT_MAX_WEEKS_BACK
 from .portal_input import ECHO_LIMIT, SupplierInputError, parse_number
 
-try:
-    import openpyxl
-except ImportError:  # XLSX refused with a message, CSV still works
-    openpyxl = None
-
 COLUMNS = ("product", "week", "sold", "stock")
 
 
@@ -55,6 +50,11 @@ def read_sellout_file(filename, content):
     """The raw rows of an uploaded CSV (comma or semicolon, UTF-8 or Latin-1) or XLSX file (first sheet)."""
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
+        # openpyxl (which imports numpy when installed) loads with the first XLSX upload, not with the portal pages
+        try:
+            import openpyxl
+        except ImportError:  # XLSX refused with a message, CSV still works
+            openpyxl = None
         if openpyxl is None or not zipfile.is_zipfile(io.BytesIO(content)):
             raise SupplierInputError(request.env._("This .xlsx file cannot be read: save it again as XLSX or CSV."))
         try:

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-import numpy as np
-
 from .demo_names import CITIES, COMPANY_PREFIXES, COMPANY_SUFFIXES, FIRST_NAMES, LAST_NAMES, STREETS
 
 SEED = 20261203
@@ -21,7 +19,7 @@ YEARS = 3
 N_CUSTOMERS = 1500
 
 # Office furniture sells in autumn (back to the office) and slows in summer and around the new year.
-SEASONALITY = np.array([0.75, 0.85, 1.0, 1.05, 1.0, 0.9, 0.7, 0.8, 1.25, 1.3, 1.2, 0.95])
+SEASONALITY = (0.75, 0.85, 1.0, 1.05, 1.0, 0.9, 0.7, 0.8, 1.25, 1.3, 1.2, 0.95)
 
 # key: (share, orders per year (mean), lifetime in months (mean; None: alive), basket multiplier)
 KINDS = {
@@ -156,6 +154,9 @@ class Plan:
 
 
 def _pick(rng, pairs):
+    # numpy loads when a plan is built (the demo data's install): a process that serves pages never imports it
+    import numpy as np
+
     keys = [key for key, _weight in pairs]
     weights = np.array([weight for _key, weight in pairs], dtype=float)
     return keys[rng.choice(len(keys), p=weights / weights.sum())]
@@ -164,9 +165,11 @@ def _pick(rng, pairs):
 def _day_weights(start, days):
     """Weight of each day of the history: the business grows (twice the new customers at the end as at the
     start) and follows the seasons."""
+    import numpy as np
+
     months = np.array([(start + timedelta(days=int(d))).month for d in range(days)])
     growth = np.linspace(0.7, 1.4, days)
-    weights = growth * SEASONALITY[months - 1]
+    weights = growth * np.array(SEASONALITY)[months - 1]
     return weights / weights.sum()
 
 
@@ -293,6 +296,8 @@ def _order_days(rng, customer, first, today):
 def build_plan(today, seed=SEED, n_customers=N_CUSTOMERS):
     """The whole story up to ``today``: customers, their sales with lines, refunds and payments, the open
     pipeline and the logged activities."""
+    import numpy as np
+
     rng = np.random.default_rng(seed)
     start = today - timedelta(days=365 * YEARS)
     history_days = (today - start).days
@@ -367,6 +372,8 @@ AGENCIES = {
 def campaign_spend(today, seed=SEED):
     """Vendor bills of the campaigns: [(campaign key, agency key, bill date, amount)], one per campaign and
     month it ran (the reseller programme: one a quarter), over the history up to ``today``."""
+    import numpy as np
+
     rng = np.random.default_rng(seed + 1)
     start = today - timedelta(days=365 * YEARS)
     month = date(start.year, start.month, 1)

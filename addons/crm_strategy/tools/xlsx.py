@@ -4,8 +4,6 @@ frozen header with an autofilter, an "About" sheet naming the company, the curre
 cell a spreadsheet would run as a formula."""
 import io
 
-import xlsxwriter
-
 from odoo import fields
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -59,6 +57,9 @@ class Workbook:
     columns keep a plain number format and the About sheet says to read the Company column."""
 
     def __init__(self, env, companies=None, constant_memory=False):
+        # xlsxwriter loads with the first export: a process that serves pages never imports it
+        import xlsxwriter
+
         self.env = env
         self.companies = companies or env.company
         currencies = self.companies.currency_id
