@@ -154,13 +154,18 @@ class CrmSalesFact(models.Model):
     @api.model
     def _product_joins(self, line):
         """The product (pp, pt) and the units (ul: the line's, pu: the product's) of a sale or invoice line
-        aliased ``line``: both readings of a line convert its quantity and price into the product's unit."""
+        aliased ``line``: both readings of a line convert its quantity and price into the product's unit.
+
+        The units' factors are converted to float8 once a unit, in a grouped subquery the planner keeps apart
+        from the lines (and may still drop when no factor is read, or run in parallel workers): joined as
+        numeric, both were converted on every line, through text."""
         return SQL(
             """
             LEFT JOIN product_product pp ON pp.id = %(line)s.product_id
             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-            LEFT JOIN uom_uom ul ON ul.id = %(line)s.product_uom_id
-            LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
+            LEFT JOIN (SELECT id, factor::float8 AS factor FROM uom_uom GROUP BY id) ul
+                   ON ul.id = %(line)s.product_uom_id
+            LEFT JOIN (SELECT id, factor::float8 AS factor FROM uom_uom GROUP BY id) pu ON pu.id = pt.uom_id
             """,
             line=SQL.identifier(line),
         )

@@ -166,6 +166,27 @@ class TestOneTruthGenerated(TransactionCase):
             # an invoice without order counts as one; each of the six invoices of two orders counts two
             self.assertEqual(row.order_count, len(invoices - from_orders) + 2 * len(from_orders), channel.name)
 
+    def test_scorecard_sums_the_fact(self):
+        """Each channel's revenue, margin, customers and customer-months on the scorecard are the sales fact's
+        of the period, however the scorecard's statement groups the lines on its way to them."""
+        start = self.today - timedelta(days=330)
+        self.channels.write({"cost_model": "per_contact", "cost_rate": 1.0})  # the channel cost counts customer-months
+        rows = self.env["crm.channel.evaluation"]._evaluate_period(start, self.today, self.company)
+        fact = {row[0]: row[1:] for row in self.env.execute_query(SQL(
+            """SELECT channel_id, SUM(revenue), SUM(margin), COUNT(DISTINCT partner_id),
+                      COUNT(DISTINCT (partner_id, month))
+                 FROM crm_sales_fact
+                WHERE company_id = %s AND invoice_date BETWEEN %s AND %s AND channel_id IN %s
+             GROUP BY channel_id""", self.company.id, start, self.today, tuple(self.channels.ids)))}
+        self.assertEqual(set(fact), set(self.channels.ids), "the draw sold through every channel")
+        for channel in self.channels:
+            row = rows.filtered(lambda r, c=channel: r.channel_id == c)
+            revenue, margin, customers, customer_months = fact[channel.id]
+            self.assertAlmostEqual(row.revenue, revenue, places=2, msg=channel.name)
+            self.assertAlmostEqual(row.margin, margin, places=2, msg=channel.name)
+            self.assertEqual(row.customer_count, customers, channel.name)
+            self.assertAlmostEqual(row.channel_cost, customer_months, places=2, msg=channel.name)
+
     def test_segment_pnl_is_the_sum_of_its_members(self):
         members = self.segment.member_ids.filtered("active").partner_id
         self.assertEqual(members, self.customers[::2])

@@ -1,9 +1,37 @@
-from ...models.channel.crm_channel_evaluation_sql import channel_total, partner_total, per_channel
+from datetime import date
+
+from ...models.channel.crm_channel_evaluation_sql import (
+    channel_total,
+    customer_months,
+    keyed,
+    partner_total,
+    per_channel,
+    per_partner,
+)
 from ..common import CrmSqlStepCase, values
 
 
 class TestCrmChannelEvaluationSql(CrmSqlStepCase):
-    """The market-power step of the scorecard run alone, on customers' revenue written by hand."""
+    """Steps of the scorecard run alone, on lines and customers' revenue written by hand."""
+
+    def test_customers_and_customer_months_from_one_grouping(self):
+        # channel 1: customer 1 in January (two lines) and March, customer 2 in January; customer 2 also buys
+        # without a channel
+        jan, mar = date(2026, 1, 1), date(2026, 3, 1)
+        steps = [
+            ("lines", values(["channel_id", "partner_id", "month", "revenue", "margin"], [
+                (1, 1, jan, 100, 30), (1, 1, jan, 50, 10), (1, 1, mar, 20, 5), (1, 2, jan, 70, 20),
+                (None, 2, jan, 5, 1)])),
+            ("keyed", keyed()),
+            ("per_partner", per_partner()),
+            ("customer_months", customer_months()),
+        ]
+        customers = {(row["channel_id"], row["partner_id"]): (row["revenue"], row["margin"])
+                     for row in self._step(steps, "per_partner")}
+        self.assertEqual(customers, {(1, 1): (170, 45), (1, 2): (70, 20), (None, 2): (5, 1)},
+                         "a customer's months add up to its figures through the channel")
+        self.assertEqual(self._step(steps, "customer_months"), [{"channel_id": 1, "customer_months": 3}],
+                         "customer 1 in January and March, customer 2 in January; no channel, no row")
 
     def test_per_channel_dependence_concentration_and_existing_margin(self):
         # channel 1: customer 1 buys 900 (margin 300), customer 2 100 (margin 40, new through it);
