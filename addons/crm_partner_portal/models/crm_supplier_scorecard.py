@@ -78,7 +78,9 @@ class CrmSupplierScorecard(models.Model):
         return SQL("""
 WITH receipts AS (
     SELECT vendor.commercial_partner_id AS partner_id, sp.company_id, COUNT(*) AS receipt_count,
-           MIN(sp.date_done)::date AS receipt_date_from, MAX(sp.date_done)::date AS receipt_date_to
+           -- days in the user's time zone, as the on-time period and the commitments due by today
+           (MIN(sp.date_done) AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS receipt_date_from,
+           (MAX(sp.date_done) AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS receipt_date_to
       FROM stock_picking sp
       JOIN stock_picking_type spt ON spt.id = sp.picking_type_id AND spt.code = 'incoming'
       JOIN res_partner vendor ON vendor.id = sp.partner_id
@@ -108,8 +110,9 @@ answers AS (
            -- within the same second would come out negative
            AVG(GREATEST(EXTRACT(EPOCH FROM (LEAST(po.crm_supplier_ack_date, first_commit.date) - po.create_date)), 0)
                / 3600.0) AS response_hours,
-           MIN(po.create_date)::date AS answer_date_from,
-           MAX(LEAST(po.crm_supplier_ack_date, first_commit.date))::date AS answer_date_to
+           (MIN(po.create_date) AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS answer_date_from,
+           (MAX(LEAST(po.crm_supplier_ack_date, first_commit.date)) AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+               AS answer_date_to
       FROM purchase_order po
       JOIN res_partner vendor ON vendor.id = po.partner_id
       LEFT JOIN LATERAL (SELECT MIN(c.create_date) AS date FROM crm_supplier_commit c WHERE c.order_id = po.id)
@@ -134,7 +137,7 @@ SELECT ROW_NUMBER() OVER (ORDER BY k.partner_id, k.company_id) AS id, k.partner_
   LEFT JOIN receipts r ON r.partner_id = k.partner_id AND r.company_id = k.company_id
   LEFT JOIN accuracy a ON a.partner_id = k.partner_id AND a.company_id = k.company_id
   LEFT JOIN answers s ON s.partner_id = k.partner_id AND s.company_id = k.company_id
-        """, today=fields.Date.context_today(self))
+        """, today=fields.Date.context_today(self), tz=self.env.tz.zone)
 
     @api.model
     def _crm_vendor_card(self, partner):
