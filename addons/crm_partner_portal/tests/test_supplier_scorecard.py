@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
@@ -20,6 +20,19 @@ class TestSupplierScorecard(SupplierPortalCommon, TransactionCase):
             move.picked = True
         picking.with_context(skip_backorder=True, picking_ids_not_to_backorder=picking.ids).button_validate()
         return picking
+
+    def test_receipt_days_are_the_users_days(self):
+        """A receipt done at 23:30 UTC on 1 January is a receipt of 2 January for a buyer in Tokyo (UTC+9): the
+        card's receipt period is in the reader's days, as its on-time period and the commitments due by today."""
+        picking = self._receive(self.po_a_confirmed)
+        picking.date_done = datetime(2026, 1, 1, 23, 30)
+        self.env.flush_all()
+        Card = self.env["crm.supplier.scorecard"]
+        for tz, day in (("UTC", date(2026, 1, 1)), ("Asia/Tokyo", date(2026, 1, 2)),
+                        ("America/New_York", date(2026, 1, 1))):
+            Card.invalidate_model()  # the card's rows are read again in this time zone, as a new request would
+            card = Card.with_context(tz=tz).search([("partner_id", "=", self.vendor_a.id)])
+            self.assertEqual((card.receipt_date_from, card.receipt_date_to), (day, day), tz)
 
     def test_on_time_accuracy_and_response(self):
         # on time: planned in two weeks, received today; late: scheduled yesterday
