@@ -5,6 +5,7 @@ of the customer P&L refresh (see crm_customer_pnl_sql). Each driver's query retu
 from odoo.tools import SQL
 
 from ...const import DRIVER_VOLUMES
+from ...tools.pg import float_to_numeric
 
 
 def quotations(company_id, date_from):
@@ -12,7 +13,7 @@ def quotations(company_id, date_from):
     return SQL(
         """
         SELECT rp.commercial_partner_id AS partner_id, date_trunc('month', so.create_date)::date AS month,
-               'quotation' AS driver, COUNT(*)::numeric AS qty
+               'quotation' AS driver, COUNT(*)::float8 AS qty
           FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
          WHERE so.company_id = %(company)s AND so.create_date >= %(date_from)s
       GROUP BY 1, 2
@@ -127,7 +128,7 @@ def payment_delay(overdue_amounts, date_from):
         """
         SELECT od.partner_id, gs.month::date, 'payment_delay',
                SUM(od.amount * (LEAST((gs.month + INTERVAL '1 month' - INTERVAL '1 day')::date, od.stop)
-                                - GREATEST(gs.month::date, od.start) + 1))
+                                - GREATEST(gs.month::date, od.start) + 1))::float8
           FROM (%(overdue)s) od
          CROSS JOIN LATERAL generate_series(
                date_trunc('month', GREATEST(od.start, %(date_from)s)), date_trunc('month', od.stop),
@@ -175,7 +176,8 @@ def drivers(company_id, date_from, today):
 
 def serve(company_id):
     """From ``drivers``: the cost-to-serve at the company's unit costs, and each driver's volume in the P&L
-    column that counts it."""
+    column that counts it. Summed in float8 (the volumes are counts, or amount x days for a float column),
+    numeric once per row for the money."""
     volumes = SQL(", ").join(
         SQL("SUM(d.qty) FILTER (WHERE d.driver = %s) AS %s", driver, SQL.identifier(column))
         for driver, column in DRIVER_VOLUMES.items()
@@ -183,12 +185,12 @@ def serve(company_id):
     return SQL(
         """
         SELECT d.partner_id, d.month,
-               SUM(d.qty * COALESCE(cd.unit_cost, 0)) AS cost_to_serve,
+               %(cost)s AS cost_to_serve,
                %(volumes)s
           FROM drivers d
      LEFT JOIN crm_cost_driver cd ON cd.driver = d.driver AND cd.company_id = %(company)s AND cd.active
          WHERE d.partner_id IS NOT NULL
       GROUP BY d.partner_id, d.month
         """,
-        company=company_id, volumes=volumes,
+        company=company_id, volumes=volumes, cost=float_to_numeric(SQL("SUM(d.qty * COALESCE(cd.unit_cost, 0))")),
     )

@@ -12,7 +12,7 @@ rows of one company:
 from odoo.tools import SQL
 
 from ...const import DRIVER_VOLUMES
-from ...tools.pg import with_steps
+from ...tools.pg import float_to_numeric, with_steps
 from .crm_cost_driver_sql import drivers, serve
 
 STAGED = "crm_pnl_revenue"  # the temporary table the revenue aggregate is staged in, per refreshed company
@@ -56,16 +56,20 @@ def staged():
 
 
 def revenue():
-    """From ``staged``: gross revenue down to net revenue, each reduction the difference of two sums."""
+    """From ``staged``: gross revenue down to net revenue, each reduction the difference of two sums, as the
+    numeric of the money columns."""
+    figures = {
+        "gross_revenue": SQL("gross"),
+        "pricelist_reduction": SQL("gross - at_price"),
+        "line_discount": SQL("at_price - invoiced_net"),
+        "allowance_amount": SQL("invoiced_net - net"),
+        "net_revenue": SQL("net"),
+        "product_cost": SQL("product_cost"),
+    }
     return SQL(
-        """
-        SELECT partner_id, month, gross::numeric AS gross_revenue,
-               (gross - at_price)::numeric AS pricelist_reduction,
-               (at_price - invoiced_net)::numeric AS line_discount,
-               (invoiced_net - net)::numeric AS allowance_amount,
-               net::numeric AS net_revenue, product_cost::numeric AS product_cost, product_cost_estimated
-          FROM staged
-        """
+        "SELECT partner_id, month, %s, product_cost_estimated FROM staged",
+        SQL(", ").join(SQL("%s AS %s", float_to_numeric(value), SQL.identifier(name))
+                       for name, value in figures.items()),
     )
 
 
@@ -74,6 +78,16 @@ def channel_costs(company_id, date_from):
     """Rows (partner_id, month, amount) of channel costs from each channel's cost model. A fixed monthly
     cost is spread over the channel's customers of the month by their revenue; a month without customers
     carries none of it. Reads the revenue per channel from the stage, so the invoice lines are scanned once."""
+    amount = SQL(
+        """
+        CASE c.cost_model
+            WHEN 'revenue_pct' THEN i.revenue * c.cost_rate / 100
+            WHEN 'per_contact' THEN c.cost_rate
+            WHEN 'fixed' THEN c.cost_rate * CASE WHEN m.positive > 0
+                THEN GREATEST(i.revenue, 0) / m.positive ELSE 1.0 / m.customers END
+            ELSE 0 END::float8
+        """
+    )
     return SQL(
         """
         WITH ch_inv AS (
@@ -85,13 +99,7 @@ def channel_costs(company_id, date_from):
             SELECT channel_id, month, SUM(GREATEST(revenue, 0)) AS positive, COUNT(*) AS customers
               FROM ch_inv GROUP BY channel_id, month
         )
-        SELECT i.partner_id, i.month,
-               (CASE c.cost_model
-                    WHEN 'revenue_pct' THEN i.revenue * c.cost_rate::numeric / 100
-                    WHEN 'per_contact' THEN c.cost_rate::numeric
-                    WHEN 'fixed' THEN c.cost_rate::numeric * CASE WHEN m.positive > 0
-                        THEN GREATEST(i.revenue, 0) / m.positive ELSE 1.0 / m.customers END
-                    ELSE 0 END)::numeric AS amount
+        SELECT i.partner_id, i.month, %(amount)s AS amount
           FROM ch_inv i
           JOIN crm_channel c ON c.id = i.channel_id
           JOIN ch_month m ON m.channel_id = i.channel_id AND m.month = i.month
@@ -105,7 +113,7 @@ def channel_costs(company_id, date_from):
          WHERE so.company_id = %(company)s AND so.state = 'sale' AND so.date_order >= %(date_from)s
       GROUP BY 1, 2, ca.channel_id
         """,
-        company=company_id, date_from=date_from, stage=SQL.identifier(STAGED),
+        company=company_id, date_from=date_from, stage=SQL.identifier(STAGED), amount=float_to_numeric(amount),
     )
 
 
@@ -164,7 +172,7 @@ def admin(company_id):
     so the company's active rules are summed per basis once, and each row priced without a join back."""
     return SQL(
         """
-        SELECT b.*, b.net_revenue * r.revenue_pct / 100.0 + r.per_customer + r.per_order * b.order_count
+        SELECT b.*, b.net_revenue * r.revenue_pct / 100.0 + r.per_customer + r.per_order * b.order_count::int8
                AS admin_cost
           FROM base b
          CROSS JOIN (

@@ -37,6 +37,8 @@ class CrmSegmentProductAbc(models.Model):
         if not segments:
             return
         threshold_a, threshold_b = self._abc_thresholds()
+        # only the members' lines: a segment of a few customers reads their invoices, not the company's
+        members = self.env["crm.segment.member"]._current_sql()
         self.env.cr.execute(SQL(
             """
             WITH sales AS (
@@ -74,8 +76,8 @@ class CrmSegmentProductAbc(models.Model):
                         WHEN 100 * mar_before < %(b)s THEN 'B' ELSE 'C' END
               FROM ranked
             """,
-            segments=tuple(segments.ids), a=threshold_a, b=threshold_b,
-            members=self.env["crm.segment.member"]._current_sql(),
-            lines=self.env["crm.sales.fact"]._lines_sql(segments.company_id.ids),
+            segments=tuple(segments.ids), a=threshold_a, b=threshold_b, members=members,
+            lines=self.env["crm.sales.fact"]._lines_sql(segments.company_id.ids, partners=SQL(
+                "SELECT m.partner_id FROM (%s) m WHERE m.segment_id IN %s", members, tuple(segments.ids))),
         ))
         self.invalidate_model()

@@ -169,3 +169,6 @@ class TestCrmSegmentRefresh(CrmStrategyCase):
         self.assertEqual(abc[self.product].revenue_class, "A")
         self.assertAlmostEqual(abc[self.product].revenue, 3200)
         self.assertEqual(abc[other].revenue_class, "C")
+        self.big.action_refresh_members()
+        self.assertEqual({r.product_id: r.revenue for r in self.big.product_abc_ids}, {self.product: 3000},
+                         "a segment's ABC reads its members' invoices only")
