@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.pg import in_ids
+
 
 class CrmSalesFact(models.Model):
     """The one definition of a customer's sales: every figure of revenue, cost and margin in the suite
@@ -102,7 +104,7 @@ class CrmSalesFact(models.Model):
                    cogs_amount IS NULL AND product_id IS NOT NULL AS cost_estimated
               FROM lines
             """,
-            where=where, cogs_where=cogs_where, product_joins=self._product_joins("aml", "am"),
+            where=where, cogs_where=cogs_where, product_joins=self._product_joins("aml", "am", companies),
         )
 
     @api.model
@@ -146,14 +148,15 @@ class CrmSalesFact(models.Model):
                    revenue - qty * std_cost AS margin, product_id IS NOT NULL AS cost_estimated
               FROM lines
             """,
-            where=where, product_joins=self._product_joins("sol", "so"),
+            where=where, product_joins=self._product_joins("sol", "so", companies),
         )
 
     @api.model
-    def _product_joins(self, line, document):
+    def _product_joins(self, line, document, companies=None):
         """The product (pr) and the units (ul: the line's, pu: the product's) of a sale or invoice line aliased
-        ``line`` on a document (order or invoice) aliased ``document``: both readings of a line convert its
-        quantity and price into the product's unit, and cost it at the standard cost of the document's company.
+        ``line`` on a document (order or invoice) aliased ``document`` of these ``companies`` (ids, all when
+        empty): both readings of a line convert its quantity and price into the product's unit, and cost it at
+        the standard cost of the document's company.
 
         The product's list price and standard cost, and the units' factors, are converted to float8 once a
         product (and company) or unit, in grouped subqueries the planner keeps apart from the lines (and may
@@ -166,13 +169,18 @@ class CrmSalesFact(models.Model):
                          FROM product_product pp
                          JOIN product_template pt ON pt.id = pp.product_tmpl_id
                         CROSS JOIN res_company c
+                        WHERE %(companies)s
                      GROUP BY pp.id, c.id, pt.id) pr
-                   ON pr.id = %(line)s.product_id AND pr.company_id = %(document)s.company_id
+                   ON pr.id = %(line)s.product_id AND %(company_match)s
             LEFT JOIN (SELECT id, factor::float8 AS factor FROM uom_uom GROUP BY id) ul
                    ON ul.id = %(line)s.product_uom_id
             LEFT JOIN (SELECT id, factor::float8 AS factor FROM uom_uom GROUP BY id) pu ON pu.id = pr.uom_id
             """,
-            line=SQL.identifier(line), document=SQL.identifier(document),
+            line=SQL.identifier(line), companies=in_ids(SQL("c.id"), companies or None),
+            # one company: the products are joined on their id alone, a hash join (on two keys the planner
+            # sorts every line for a merge join)
+            company_match=SQL("TRUE") if companies and len(companies) == 1
+            else SQL("pr.company_id = %s.company_id", SQL.identifier(document)),
         )
 
     @api.model

@@ -33,26 +33,34 @@ class CrmSegmentProductAbc(models.Model):
 
     @api.model
     def _refresh_for_segments(self, segments):
-        """Rebuild the ABC rows of these segments in one statement from the members' invoice lines."""
+        """Rebuild the ABC rows of these segments from the members' invoice lines. The members' sales are
+        summed in a statement of their own, which PostgreSQL may run in parallel workers (a statement that
+        also deletes and inserts never does: a second and more at 10^5 customers); then one statement ranks
+        them and replaces the rows."""
         if not segments:
             return
         threshold_a, threshold_b = self._abc_thresholds()
-        # only the members' lines: a segment of a few customers reads their invoices, not the company's
-        members = self.env["crm.segment.member"]._current_sql()
+        stage = SQL.identifier("crm_abc_sales")
         self.env.cr.execute(SQL(
             """
-            WITH sales AS (
-                SELECT m.segment_id, m.company_id, f.product_id,
-                       SUM(f.revenue) AS revenue, SUM(f.margin) AS margin
-                  FROM (%(members)s) m
-                  JOIN (%(lines)s) f ON f.partner_id = m.partner_id AND f.company_id = m.company_id
-                 WHERE m.segment_id IN %(segments)s AND f.product_id IS NOT NULL
-              GROUP BY m.segment_id, m.company_id, f.product_id
-            ), shares AS (
+            CREATE TEMP TABLE %(stage)s ON COMMIT DROP AS
+            SELECT m.segment_id, m.company_id, f.product_id, SUM(f.revenue) AS revenue, SUM(f.margin) AS margin
+              FROM (%(members)s) m
+              JOIN (%(lines)s) f ON f.partner_id = m.partner_id AND f.company_id = m.company_id
+             WHERE m.segment_id IN %(segments)s AND f.product_id IS NOT NULL
+          GROUP BY m.segment_id, m.company_id, f.product_id
+            """,
+            stage=stage, segments=tuple(segments.ids),
+            members=self.env["crm.segment.member"]._current_sql(),
+            lines=self.env["crm.sales.fact"]._lines_sql(segments.company_id.ids),
+        ))
+        self.env.cr.execute(SQL(
+            """
+            WITH shares AS (
                 SELECT *,
                        GREATEST(revenue, 0) / NULLIF(SUM(GREATEST(revenue, 0)) OVER w_all, 0) AS rev_share,
                        GREATEST(margin, 0) / NULLIF(SUM(GREATEST(margin, 0)) OVER w_all, 0) AS mar_share
-                  FROM sales
+                  FROM %(stage)s
                 WINDOW w_all AS (PARTITION BY segment_id)
             ), ranked AS (
                 SELECT *,
@@ -76,8 +84,7 @@ class CrmSegmentProductAbc(models.Model):
                         WHEN 100 * mar_before < %(b)s THEN 'B' ELSE 'C' END
               FROM ranked
             """,
-            segments=tuple(segments.ids), a=threshold_a, b=threshold_b, members=members,
-            lines=self.env["crm.sales.fact"]._lines_sql(segments.company_id.ids, partners=SQL(
-                "SELECT m.partner_id FROM (%s) m WHERE m.segment_id IN %s", members, tuple(segments.ids))),
+            stage=stage, segments=tuple(segments.ids), a=threshold_a, b=threshold_b,
         ))
+        self.env.cr.execute(SQL("DROP TABLE %s", stage))
         self.invalidate_model()
