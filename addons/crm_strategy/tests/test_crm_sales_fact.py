@@ -45,3 +45,21 @@ class TestCrmSalesFact(CrmChannelCase):
         self.assertEqual(counts[self.customer_big.id], 2)
         self.assertEqual(counts[self.customer_small.id], 1)
         self.assertEqual(counts[self.customer_third.id], 1)
+
+    def test_standard_cost_is_the_order_companys(self):
+        """Another company's standard cost of the product never costs this company's lines, whichever companies
+        the fact is read for (one, several, or all)."""
+        other = self.env["res.company"].create({"name": "Other cost company"})
+        self.chair.with_company(other).sudo().standard_price = 1.0
+        buyer = self.env["res.partner"].create({"name": "Cost Buyer", "is_company": True})
+        order = self.env["sale.order"].create({
+            "partner_id": buyer.id,
+            "order_line": [Command.create({"product_id": self.chair.id, "product_uom_qty": 2, "price_unit": 96.0,
+                                           "tax_ids": [Command.clear()]})]})
+        order.action_confirm()
+        self.env.flush_all()
+        facts = self.env["crm.sales.fact"]
+        partners = SQL("%s", buyer.id)
+        for companies in (self.company.ids, (self.company | other).ids, None):
+            [row] = self._rows(facts._order_lines_sql(companies, partners=partners))
+            self.assertEqual(row["cost"], 2 * 60, companies)
