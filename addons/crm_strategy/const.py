@@ -134,6 +134,8 @@ PLAYBOOK_FIELD_LEVERS = {
 }
 # documents of one kind from which a channel assignment is a bulk load (crm.channel._assign_kind)
 CHANNEL_BULK_ROWS = 50_000
+# new customer-months of one company from which a P&L refresh is a bulk load (crm.customer.pnl._refresh_pnl)
+PNL_BULK_ROWS = 50_000
 # a partner field a lever writes -> the date from which its value takes effect (set with it, put back by the undo)
 PLAYBOOK_SINCE_FIELDS = {"crm_channel_id": "crm_channel_since"}
 PLAYBOOK_TRIGGERS = [("manual", "Applied by hand"), ("refresh", "Segment refresh"), ("pnl", "P&L decision")]

@@ -74,8 +74,19 @@ class TestInterruptedRefresh(TransactionCase):
         Pnl._refresh_pnl(self.company)
         before = self._rows("crm_customer_pnl")
         self.assertTrue(before)
-        self._interrupted("crm.customer.pnl", "_pnl_insert_sql", lambda: Pnl._refresh_pnl(self.company))
-        self.assertEqual(self._rows("crm_customer_pnl"), before, "the deleted months are back")
+        # every row would change (a new administrative cost); the worker dies once they are written
+        self.env["crm.admin.cost.rule"].create({"name": "Interrupted overhead", "basis": "per_customer",
+                                                "rate": 11, "company_id": self.company.id})
+        original = type(Pnl)._write_pnl_rows
+
+        def written_then_killed(model, company, date_from):
+            self.assertTrue(original(model, company, date_from)[1], "rows were rewritten")
+            raise Killed()
+
+        with patch.object(type(Pnl), "_write_pnl_rows", written_then_killed), \
+                self.assertRaises(Killed), self.env.cr.savepoint():
+            Pnl._refresh_pnl(self.company)
+        self.assertEqual(self._rows("crm_customer_pnl"), before, "the rewritten rows are as they were")
 
     def test_analytics(self):
         Metrics = self.env["crm.customer.metrics"]

@@ -1,3 +1,4 @@
+from contextlib import nullcontext
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -7,20 +8,28 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
-from ...const import WATERFALL
+from ...const import PNL_BULK_ROWS, WATERFALL
 from ...tools.access import MANAGER_GROUP, check_group
 from ...tools.locks import try_lock
 from ...tools.notify import done_at, refresh_notification
-from ...tools.pg import local_settings
+from ...tools.pg import foreign_keys_suspended, local_settings
 from ...tools.xlsx import Workbook, download_action, period_label
-from .crm_customer_pnl_sql import STAGED, channel_costs, insert_statement, revenue_query
+from .crm_customer_pnl_sql import (
+    NEW_ROWS,
+    STAGED,
+    channel_costs,
+    new_row_count,
+    revenue_query,
+    rows_statement,
+    write_statement,
+)
 
 
 class CrmCustomerPnl(models.Model):
     """The customer P&L: one row per commercial partner, company and month.
 
-    Refreshed set-based (one SQL statement per company, swapped in the same
-    transaction), so the rows of a refresh that dies half-way stay as they were.
+    Refreshed set-based (a few SQL statements per company, in one transaction), so the rows of a refresh that
+    dies half-way stay as they were; a row whose figures did not change is not rewritten.
     """
 
     _name = "crm.customer.pnl"
@@ -106,7 +115,7 @@ class CrmCustomerPnl(models.Model):
 
     @api.model
     def _refresh_pnl(self, companies, date_from=None, raise_if_locked=True):
-        """Replace the rows of these companies from date_from's month on (all months when empty). One
+        """Recompute the rows of these companies from date_from's month on (all months when empty). One
         refresh per company at a time: a company another transaction is refreshing is refused, or skipped
         by the cron."""
         date_from = (date_from or date(1900, 1, 1)).replace(day=1)
@@ -119,20 +128,32 @@ class CrmCustomerPnl(models.Model):
                                        companies=", ".join(busy.mapped("name"))))
         companies -= busy
         self.env.flush_all()
-        stage = SQL.identifier(STAGED)
+        cr = self.env.cr
+        stage, new_rows = SQL.identifier(STAGED), SQL.identifier(NEW_ROWS)
         # one aggregate over every invoice line: let it hash in memory rather than spill to disk, and run it
         # as it is (compiling it, JIT, costs more than it saves)
-        with local_settings(self.env.cr, work_mem="256MB", jit="off"):
+        with local_settings(cr, work_mem="256MB", jit="off"):
             for company in companies:
-                self.env.cr.execute(SQL(
-                    "DELETE FROM crm_customer_pnl WHERE company_id = %s AND month >= %s", company.id, date_from))
-                # a statement of its own, so PostgreSQL may scan and aggregate the invoice lines in parallel
-                # (an INSERT ... SELECT never runs in parallel)
-                self.env.cr.execute(SQL("CREATE TEMP TABLE %s ON COMMIT DROP AS %s", stage,
-                                        self._pnl_revenue_sql(company, date_from)))
-                self.env.cr.execute(self._pnl_insert_sql(company, date_from, today))
-                self.env.cr.execute(SQL("DROP TABLE %s", stage))
+                # statements of their own, so PostgreSQL may scan and aggregate the invoice lines in parallel
+                # (an INSERT ... SELECT never runs in parallel), then write only what changed
+                cr.execute(SQL("CREATE TEMP TABLE %s ON COMMIT DROP AS %s", stage,
+                               self._pnl_revenue_sql(company, date_from)))
+                cr.execute(SQL("CREATE TEMP TABLE %s ON COMMIT DROP AS %s", new_rows,
+                               self._pnl_rows_sql(company, date_from, today)))
+                self._write_pnl_rows(company, date_from)
+                cr.execute(SQL("DROP TABLE %s, %s", stage, new_rows))
         self.invalidate_model()
+
+    @api.model
+    def _write_pnl_rows(self, company, date_from):
+        """Write the staged rows of the company (see ``write_statement``): (deleted, updated, inserted)."""
+        cr = self.env.cr
+        [(added,)] = self.env.execute_query(new_row_count(company.id, NEW_ROWS))
+        # many new rows (the first refresh of a large company): one anti-join per foreign key checks them,
+        # rather than a trigger call per row and key (most of the time of the write); readers of the P&L wait
+        with foreign_keys_suspended(cr, self._table) if added >= PNL_BULK_ROWS else nullcontext():
+            [counts] = self.env.execute_query(write_statement(company.id, date_from, NEW_ROWS))
+        return counts
 
     @api.model
     def _pnl_revenue_sql(self, company, date_from):
@@ -148,10 +169,10 @@ class CrmCustomerPnl(models.Model):
         return channel_costs(company.id, date_from)
 
     @api.model
-    def _pnl_insert_sql(self, company, date_from, today):
-        """The statement that writes the company's rows from date_from on, from the staged revenue."""
-        return insert_statement(company.id, date_from, today, self._channel_cost_sql(company, date_from),
-                                self.env["crm.segment.member"]._current_sql())
+    def _pnl_rows_sql(self, company, date_from, today):
+        """The query of the company's rows from date_from on, from the staged revenue."""
+        return rows_statement(company.id, date_from, today, self._channel_cost_sql(company, date_from),
+                              self.env["crm.segment.member"]._current_sql())
 
     # --- drill-down to the documents behind each figure -----------------------
     def _in_month(self, field, moment=False):

@@ -1,7 +1,7 @@
 """The customer P&L refresh as named steps: each builder returns an ``odoo.tools.SQL`` that reads the steps
 before it by name (see ``tools.pg.with_steps``), so that a step can be read, and run on rows of a test's
-own, alone. ``insert_statement`` puts them together, from the revenue staged in ``crm_pnl_revenue`` to the
-rows of one company:
+own, alone. ``rows_statement`` puts them together, from the revenue staged in ``crm_pnl_revenue`` to the
+rows of one company, which are staged in ``crm_pnl_rows`` and written by ``write_statement``:
 
     staged, revenue      the revenue side, per customer and month, from the staged sales fact
     drivers, serve       the volume of each cost-to-serve driver, and its cost (crm_cost_driver_sql)
@@ -16,6 +16,7 @@ from ...tools.pg import float_to_numeric, with_steps
 from .crm_cost_driver_sql import drivers, serve
 
 STAGED = "crm_pnl_revenue"  # the temporary table the revenue aggregate is staged in, per refreshed company
+NEW_ROWS = "crm_pnl_rows"  # the temporary table the new P&L rows of the company are staged in
 
 
 def revenue_query(lines):
@@ -185,26 +186,29 @@ def admin(company_id):
     )
 
 
-def insert(company_id, members, channel_missing):
+# the P&L table's columns below its key (partner_id, company_id, month), in the order ``rows`` gives them
+PNL_COLUMNS = [
+    "segment_id", "gross_revenue", "pricelist_reduction", "line_discount", "allowance_amount", "net_revenue",
+    "product_cost", "product_cost_estimated", "channel_cost", "channel_cost_missing", "cost_to_serve", "admin_cost",
+    "profit", "profit_pct", "quotation_count", "order_count", "order_line_count", "delivery_count", "return_count",
+    "invoice_count", "credit_note_count", "payment_reminder_count", "payment_delay_amount_days", "activity_count",
+]
+
+
+def rows(company_id, members, channel_missing):
     """The P&L rows from ``admin`` (``base`` with its administrative costs), with the profit and the
-    customer's primary segment (``members``: the current memberships)."""
+    customer's primary segment (``members``: the current memberships), in the types of the table's columns."""
     return SQL(
         """
-        INSERT INTO crm_customer_pnl (
-            partner_id, company_id, month, segment_id, gross_revenue, pricelist_reduction, line_discount,
-            allowance_amount, net_revenue, product_cost, product_cost_estimated, channel_cost,
-            channel_cost_missing, cost_to_serve, admin_cost, profit, profit_pct, quotation_count, order_count,
-            order_line_count, delivery_count, return_count, invoice_count, credit_note_count,
-            payment_reminder_count, payment_delay_amount_days, activity_count)
-        SELECT b.partner_id, %(company)s, b.month, m.segment_id, b.gross_revenue, b.pricelist_reduction,
+        SELECT b.partner_id, b.month, m.segment_id, b.gross_revenue, b.pricelist_reduction,
                b.line_discount, b.allowance_amount, b.net_revenue, b.product_cost, b.product_cost_estimated,
-               b.channel_cost, %(channel_missing)s, b.cost_to_serve, b.admin_cost,
-               b.net_revenue - b.product_cost - b.channel_cost - b.cost_to_serve - b.admin_cost,
-               CASE WHEN b.net_revenue <> 0 THEN ROUND(100 * (b.net_revenue - b.product_cost - b.channel_cost
-                    - b.cost_to_serve - b.admin_cost) / ABS(b.net_revenue), 2) ELSE 0 END,
-               b.quotation_count, b.order_count, b.order_line_count, b.delivery_count, b.return_count,
-               b.invoice_count, b.credit_note_count, b.payment_reminder_count, b.payment_delay_amount_days,
-               b.activity_count
+               b.channel_cost, %(channel_missing)s AS channel_cost_missing, b.cost_to_serve, b.admin_cost,
+               b.net_revenue - b.product_cost - b.channel_cost - b.cost_to_serve - b.admin_cost AS profit,
+               (CASE WHEN b.net_revenue <> 0 THEN ROUND(100 * (b.net_revenue - b.product_cost - b.channel_cost
+                    - b.cost_to_serve - b.admin_cost) / ABS(b.net_revenue), 2) ELSE 0 END)::float8 AS profit_pct,
+               b.quotation_count::int4, b.order_count::int4, b.order_line_count::int4, b.delivery_count::int4,
+               b.return_count::int4, b.invoice_count::int4, b.credit_note_count::int4,
+               b.payment_reminder_count::int4, b.payment_delay_amount_days::float8, b.activity_count::int4
           FROM admin b
      LEFT JOIN (%(members)s) m ON m.partner_id = b.partner_id AND m.company_id = %(company)s
                                AND m.is_primary
@@ -213,9 +217,9 @@ def insert(company_id, members, channel_missing):
     )
 
 
-def insert_statement(company_id, date_from, today, costs, members):
-    """One statement that writes the P&L rows of a company from the stage; ``costs`` is
-    ``channel_costs(...)``, or None while the company has no channel."""
+def rows_statement(company_id, date_from, today, costs, members):
+    """One query of the P&L rows of a company from the stage; ``costs`` is ``channel_costs(...)``, or None
+    while the company has no channel."""
     return with_steps([
         ("staged", staged()),
         ("revenue", revenue()),
@@ -225,4 +229,51 @@ def insert_statement(company_id, date_from, today, costs, members):
         ("keyed", keyed()),
         ("base", base()),
         ("admin", admin(company_id)),
-    ], insert(company_id, members, costs is None))
+    ], rows(company_id, members, costs is None))
+
+
+def write_statement(company_id, date_from, new_rows):
+    """Make the company's rows from date_from's month on those of ``new_rows`` (a table of ``rows``), writing
+    only what differs: a row whose figures did not change is left as it is (same id, no new version, no index
+    entry, no foreign-key check), a changed one is updated in place (its keys unchanged: no foreign-key check
+    either), a customer-month no longer there is deleted. Returns one row: (deleted, updated, inserted)."""
+    columns = [SQL.identifier(column) for column in PNL_COLUMNS]
+    return SQL(
+        """
+        WITH dropped AS (
+            DELETE FROM crm_customer_pnl p
+             WHERE p.company_id = %(company)s AND p.month >= %(date_from)s
+               AND NOT EXISTS (SELECT 1 FROM %(new)s n WHERE n.partner_id = p.partner_id AND n.month = p.month)
+            RETURNING 1
+        ), changed AS (
+            UPDATE crm_customer_pnl p SET (%(columns)s) = (%(new_columns)s)
+              FROM %(new)s n
+             WHERE p.company_id = %(company)s AND p.partner_id = n.partner_id AND p.month = n.month
+               AND (%(old_columns)s) IS DISTINCT FROM (%(new_columns)s)
+            RETURNING 1
+        ), added AS (
+            INSERT INTO crm_customer_pnl (partner_id, company_id, month, %(columns)s)
+            SELECT n.partner_id, %(company)s, n.month, %(new_columns)s FROM %(new)s n
+             WHERE NOT EXISTS (SELECT 1 FROM crm_customer_pnl p
+                                WHERE p.partner_id = n.partner_id AND p.company_id = %(company)s AND p.month = n.month)
+            RETURNING 1
+        )
+        SELECT (SELECT COUNT(*) FROM dropped), (SELECT COUNT(*) FROM changed), (SELECT COUNT(*) FROM added)
+        """,
+        company=company_id, date_from=date_from, new=SQL.identifier(new_rows),
+        columns=SQL(", ").join(columns),
+        old_columns=SQL(", ").join(SQL.identifier("p", column) for column in PNL_COLUMNS),
+        new_columns=SQL(", ").join(SQL.identifier("n", column) for column in PNL_COLUMNS),
+    )
+
+
+def new_row_count(company_id, new_rows):
+    """How many rows of ``new_rows`` are customer-months the company has no row for yet."""
+    return SQL(
+        """
+        SELECT COUNT(*) FROM %(new)s n
+         WHERE NOT EXISTS (SELECT 1 FROM crm_customer_pnl p
+                            WHERE p.partner_id = n.partner_id AND p.company_id = %(company)s AND p.month = n.month)
+        """,
+        company=company_id, new=SQL.identifier(new_rows),
+    )

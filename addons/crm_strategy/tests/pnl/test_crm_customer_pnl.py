@@ -1,15 +1,21 @@
 import io
 from datetime import timedelta
+from unittest.mock import patch
 
 import openpyxl
+import psycopg2
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user
+from odoo.tools import mute_logger
 
 from ...const import DRIVER_VOLUMES
+from ...models.pnl import crm_customer_pnl
 from ..common import CrmStrategyCase
 
+PNL_KEYS = ("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'crm_customer_pnl'::regclass AND contype = 'f' ORDER BY conname")
 UNIT_COSTS = {
     "quotation": 10, "sale_order": 20, "order_line": 1, "delivery": 30, "return": 40, "invoice": 5,
     "credit_note": 15, "payment_reminder": 8, "payment_delay": 0.001, "activity": 12,
@@ -136,33 +142,80 @@ class TestCrmCustomerPnl(CrmStrategyCase):
         self.assertFalse(rows[0].suggested_action)
         self.assertIn("Customer profit", rows[0].waterfall_html)
 
-    def test_refresh_replaces_rows_and_keeps_other_companies(self):
+    def test_refresh_rewrites_what_changed_and_keeps_other_companies(self):
         other = self.setup_other_company(name="Other P&L Co")["company"]
-        foreign = self.env["crm.customer.pnl"].sudo().create({
+        Pnl = self.env["crm.customer.pnl"]
+        foreign = Pnl.sudo().create({
             "partner_id": self.customer.id, "company_id": other.id, "month": self.month, "net_revenue": 42})
+        stale = Pnl.sudo().create({"partner_id": self.customer.id, "company_id": self.company.id,
+                                   "month": self.month.replace(year=self.month.year - 5), "net_revenue": 9})
         before = self._row()
-        self.env["crm.customer.pnl"]._refresh_pnl(self.company)
-        self.assertFalse(before.exists(), "the month was recomputed")
-        self.assertEqual(len(self._row()), 1)
+        figures = before.read(["net_revenue", "profit", "admin_cost", "order_count"])[0]
+        self.env.cr.execute("UPDATE crm_customer_pnl SET net_revenue = 1, order_count = 99 WHERE id = %s",
+                            [before.id])
+        before.invalidate_recordset()
+        self.assertEqual(Pnl._refresh_pnl(self.company), None)
+        self.assertEqual(self._row(), before, "the row is kept, its figures recomputed in place")
+        self.assertEqual(before.read(["net_revenue", "profit", "admin_cost", "order_count"])[0], figures)
+        self.assertFalse(stale.exists(), "a month without any figure is gone")
         self.assertTrue(foreign.exists(), "another company's rows are untouched")
+        self.assertEqual(foreign.net_revenue, 42)
         with self.assertRaises(UserError):
-            self.env["crm.customer.pnl"]._refresh_pnl(self.company, self.today + timedelta(days=40))
+            Pnl._refresh_pnl(self.company, self.today + timedelta(days=40))
+
+    def test_refresh_writes_nothing_when_nothing_changed(self):
+        """A second refresh leaves every row as it is: no new row version, so no index entry, no foreign-key
+        check, nothing for vacuum or the replica."""
+        Pnl = self.env["crm.customer.pnl"]
+        self.env.cr.execute("SELECT id, ctid::text FROM crm_customer_pnl WHERE company_id = %s ORDER BY id",
+                            [self.company.id])
+        versions = self.env.cr.fetchall()
+        self.assertTrue(versions)
+        Pnl._refresh_pnl(self.company)
+        self.env.cr.execute("SELECT id, ctid::text FROM crm_customer_pnl WHERE company_id = %s ORDER BY id",
+                            [self.company.id])
+        self.assertEqual(self.env.cr.fetchall(), versions)
+
+    def test_bulk_load_checks_the_keys_once_and_keeps_them(self):
+        """Above the bulk size (many new customer-months), the foreign keys are dropped for the write and
+        added back: the same rows as the row-by-row path, the same keys, still enforced."""
+        Pnl = self.env["crm.customer.pnl"]
+        columns = ["partner_id", "month", "segment_id", "net_revenue", "product_cost", "cost_to_serve",
+                   "admin_cost", "profit", "order_count", "payment_delay_amount_days"]
+        expected = Pnl.search_read([("company_id", "=", self.company.id)], columns, order="partner_id, month")
+        cr = self.env.cr
+        cr.execute(PNL_KEYS)
+        keys = cr.fetchall()
+        self.assertEqual(len(keys), 3, "customer, company, segment")
+        cr.execute("DELETE FROM crm_customer_pnl WHERE company_id = %s", [self.company.id])
+        with patch.object(crm_customer_pnl, "PNL_BULK_ROWS", 1):
+            Pnl._refresh_pnl(self.company)
+        Pnl.invalidate_model()
+        reloaded = Pnl.search_read([("company_id", "=", self.company.id)], columns, order="partner_id, month")
+        self.assertEqual([{k: v for k, v in row.items() if k != "id"} for row in reloaded],
+                         [{k: v for k, v in row.items() if k != "id"} for row in expected],
+                         "new ids (the rows were deleted), the same figures")
+        cr.execute(PNL_KEYS)
+        self.assertEqual(cr.fetchall(), keys, "the keys are back, as they were")
+        with self.assertRaises(psycopg2.errors.ForeignKeyViolation), mute_logger("odoo.sql_db"), cr.savepoint():
+            cr.execute("INSERT INTO crm_customer_pnl (partner_id, company_id, month) VALUES (-1, %s, %s)",
+                       [self.company.id, self.month])
 
     def test_refresh_interrupted_leaves_previous_rows(self):
         before = self._row()
         net = before.net_revenue
         Pnl = type(self.env["crm.customer.pnl"])
-        original = Pnl._pnl_insert_sql
+        original = Pnl._pnl_rows_sql
 
         def broken(model, company, date_from, today):
             raise RuntimeError("killed half-way")
 
-        Pnl._pnl_insert_sql = broken
+        Pnl._pnl_rows_sql = broken
         try:
             with self.assertRaises(RuntimeError), self.env.cr.savepoint():
                 self.env["crm.customer.pnl"]._refresh_pnl(self.company)
         finally:
-            Pnl._pnl_insert_sql = original
+            Pnl._pnl_rows_sql = original
         self.env.invalidate_all()
         self.assertTrue(before.exists())
         self.assertAlmostEqual(before.net_revenue, net)
