@@ -136,6 +136,10 @@ PLAYBOOK_FIELD_LEVERS = {
 CHANNEL_BULK_ROWS = 50_000
 # new customer-months of one company from which a P&L refresh is a bulk load (crm.customer.pnl._refresh_pnl)
 PNL_BULK_ROWS = 50_000
+# Space left free in each page of crm_customer_pnl: a refresh that changes every row (a new cost rule) updates them
+# in place, and with room on its page the new version is a HOT update, which writes none of the table's indexes
+# (238k rows: 3.7 s to 1.7 s)
+PNL_FILLFACTOR = 50
 # a partner field a lever writes -> the date from which its value takes effect (set with it, put back by the undo)
 PLAYBOOK_SINCE_FIELDS = {"crm_channel_id": "crm_channel_since"}
 PLAYBOOK_TRIGGERS = [("manual", "Applied by hand"), ("refresh", "Segment refresh"), ("pnl", "P&L decision")]

@@ -1,8 +1,10 @@
+from contextlib import nullcontext
+
 from odoo import models
-from odoo.addons.crm_strategy.tools.pg import float_to_numeric, local_settings
+from odoo.addons.crm_strategy.tools.pg import float_to_numeric, foreign_keys_suspended, local_settings
 from odoo.tools import SQL
 
-from ..const import EPOCH, REFRESH_SQL_SETTINGS, STAGING_COLUMNS
+from ..const import EPOCH, METRICS_BULK_ROWS, REFRESH_SQL_SETTINGS, STAGING_COLUMNS
 from ..tools.pgcopy import copy_in_binary
 
 # Written by the insert but left alone when a refresh updates a row: the key, and the acquisition cost, which
@@ -57,10 +59,16 @@ class CrmCustomerMetricsStore(models.AbstractModel):
         """Update the company's rows of the staged customers (which then leave the staging table), and insert the
         others: two plain statements, cheaper than one INSERT ... ON CONFLICT, whose speculative insertion
         probes and locks the unique index for every row, and a row keeps its id (retention triggers point at it)."""
+        cr = self.env.cr
         # each joins the first sale document of every staged customer (a sort of the company's invoices)
-        with local_settings(self.env.cr, **REFRESH_SQL_SETTINGS):
-            self.env.cr.execute(self._update_sql(company, settings, model))
-            self.env.cr.execute(self._insert_sql(company, settings, model))
+        with local_settings(cr, **REFRESH_SQL_SETTINGS):
+            cr.execute(self._update_sql(company, settings, model))
+            cr.execute(SQL("SELECT COUNT(*) FROM crm_analytics_staging"))
+            [added] = cr.fetchone()
+            # many new customers (the first refresh of a large company): one anti-join per foreign key checks
+            # them, rather than a trigger call per row and key; readers of the metrics wait for the commit
+            with foreign_keys_suspended(cr, "crm_customer_metrics") if added >= METRICS_BULK_ROWS else nullcontext():
+                cr.execute(self._insert_sql(company, settings, model))
 
     def _update_sql(self, company, settings, model):
         """Update the company's rows of the staged customers from the staged values (but the key and the

@@ -1,12 +1,18 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
 import pandas as pd
+import psycopg2
 
 from odoo.tests import tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from ..const import STAGING_COLUMNS
+from ..models import crm_customer_metrics_store
 from .common import HandCheckedCase
+
+METRICS_KEYS = """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+                   WHERE conrelid = 'crm_customer_metrics'::regclass AND contype = 'f' ORDER BY conname"""
 
 
 @tagged("post_install", "-at_install")
@@ -87,3 +93,33 @@ class TestCustomerMetricsStore(HandCheckedCase):
         self.assertEqual(len(rows), 2)
         self.assertIn(alice, rows, "alice keeps her row")
         self.assertEqual({row.partner_id: row.purchase_count for row in rows}, {self.alice: 4, self.bob: 1})
+
+    def test_bulk_insert_checks_the_keys_once_and_keeps_them(self):
+        """Above the bulk size (many new customers), the foreign keys are dropped for the insert and added back:
+        the same rows as the row-by-row path, the same keys, still enforced."""
+        fit = self.env["crm.clv.model"].sudo().create({"company_id": self.company.id})
+        staged = {self.alice: {"first_day": 20000, "last_day": 20010, "purchase_count": 2, "clv": 10.0},
+                  self.bob: {"first_day": 20005, "last_day": 20005, "purchase_count": 1}}
+        columns = ["partner_id", "first_purchase_date", "purchase_count", "clv", "clv_model_id",
+                   "acquisition_campaign_id", "rfm_segment"]
+        domain = [("partner_id", "in", (self.alice | self.bob).ids), ("company_id", "=", self.company.id)]
+        self._stage(staged)
+        self.Metrics._write_staged(self.company, self.settings, fit)
+        expected = self.Metrics.search_read(domain, columns, order="partner_id")
+        cr = self.env.cr
+        cr.execute(METRICS_KEYS)
+        keys = cr.fetchall()
+        self.assertIn("FOREIGN KEY (partner_id) REFERENCES res_partner(id) ON DELETE CASCADE", [k[1] for k in keys])
+        cr.execute(SQL("DELETE FROM crm_customer_metrics WHERE company_id = %s", self.company.id))
+        self._stage(staged)
+        with patch.object(crm_customer_metrics_store, "METRICS_BULK_ROWS", 2):
+            self.Metrics._write_staged(self.company, self.settings, fit)
+        self.env.invalidate_all()
+        reloaded = self.Metrics.search_read(domain, columns, order="partner_id")
+        self.assertEqual([{k: v for k, v in row.items() if k != "id"} for row in reloaded],
+                         [{k: v for k, v in row.items() if k != "id"} for row in expected])
+        cr.execute(METRICS_KEYS)
+        self.assertEqual(cr.fetchall(), keys, "the keys are back, as they were")
+        with self.assertRaises(psycopg2.errors.ForeignKeyViolation), mute_logger("odoo.sql_db"), cr.savepoint():
+            cr.execute(SQL("INSERT INTO crm_customer_metrics (partner_id, company_id) VALUES (-1, %s)",
+                           self.company.id))

@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
-from ...const import PNL_BULK_ROWS, WATERFALL
+from ...const import PNL_BULK_ROWS, PNL_FILLFACTOR, WATERFALL
 from ...tools.access import MANAGER_GROUP, check_group
 from ...tools.locks import try_lock
 from ...tools.notify import done_at, refresh_notification
@@ -79,6 +79,12 @@ class CrmCustomerPnl(models.Model):
     _partner_company_month_uniq = models.Constraint(
         "UNIQUE(partner_id, company_id, month)", "One P&L row per customer, company and month."
     )
+
+    def init(self):
+        """Half of each page left free (``PNL_FILLFACTOR``), so that a refresh's updates stay on their page."""
+        result = super().init()
+        self.env.cr.execute(SQL("ALTER TABLE %s SET (fillfactor = %s)", SQL.identifier(self._table), PNL_FILLFACTOR))
+        return result
 
     # --- refresh ------------------------------------------------------------
     def action_refresh(self):

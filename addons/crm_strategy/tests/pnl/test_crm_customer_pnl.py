@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
-from ...const import DRIVER_VOLUMES
+from ...const import DRIVER_VOLUMES, PNL_FILLFACTOR
 from ...models.pnl import crm_customer_pnl
 from ..common import CrmStrategyCase
 
@@ -175,6 +175,25 @@ class TestCrmCustomerPnl(CrmStrategyCase):
         self.env.cr.execute("SELECT id, ctid::text FROM crm_customer_pnl WHERE company_id = %s ORDER BY id",
                             [self.company.id])
         self.assertEqual(self.env.cr.fetchall(), versions)
+
+    def test_refresh_updates_changed_rows_in_place(self):
+        """A new cost rule changes every row: each is updated on its own page (HOT), no index is written."""
+        cr = self.env.cr
+        cr.execute("SELECT reloptions FROM pg_class WHERE oid = 'crm_customer_pnl'::regclass")
+        self.assertIn(f"fillfactor={PNL_FILLFACTOR}", cr.fetchone()[0])
+        counts = ("SELECT pg_stat_get_xact_tuples_updated(%(t)s::regclass), "
+                  "pg_stat_get_xact_tuples_hot_updated(%(t)s::regclass)")
+        cr.execute(counts, {"t": "crm_customer_pnl"})
+        updated, hot = cr.fetchone()
+        rows = self.env["crm.customer.pnl"].search_count([("company_id", "=", self.company.id),
+                                                          ("net_revenue", "!=", 0)])
+        self.assertTrue(rows)
+        self.env["crm.admin.cost.rule"].create({"name": "Per customer", "basis": "per_customer", "rate": 1.0})
+        self.env["crm.customer.pnl"]._refresh_pnl(self.company)
+        cr.execute(counts, {"t": "crm_customer_pnl"})
+        now_updated, now_hot = cr.fetchone()
+        self.assertGreaterEqual(now_updated - updated, rows, "every active customer-month changed, in place")
+        self.assertEqual(now_hot - hot, now_updated - updated, "each new version on its row's page")
 
     def test_bulk_load_checks_the_keys_once_and_keeps_them(self):
         """Above the bulk size (many new customer-months), the foreign keys are dropped for the write and
