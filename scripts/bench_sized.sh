@@ -25,13 +25,16 @@ size_customers() {
 }
 
 # schema_key DB: what the cached data depends on: the template, the generator and the schema the suite installs
-# (tables, columns, indexes), so a change of the suite's Python code alone reuses the cached data
+# (tables, columns, indexes, storage parameters such as a table's fillfactor), so a change of the suite's Python
+# code alone reuses the cached data
 schema_key() {
     (echo "$TEMPLATE"
      cat "$ROOT/bench/generator.py" "$ROOT/bench/build_dataset.py"
      psql -d "$1" -XAtqc "SELECT table_name, column_name, data_type FROM information_schema.columns
                            WHERE table_schema = 'public' ORDER BY 1, 2"
-     psql -d "$1" -XAtqc "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1") \
+     psql -d "$1" -XAtqc "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"
+     psql -d "$1" -XAtqc "SELECT relname, reloptions FROM pg_class
+                           WHERE relnamespace = 'public'::regnamespace AND reloptions IS NOT NULL ORDER BY 1") \
         | sha256sum | cut -c1-10
 }
 
