@@ -90,7 +90,7 @@ def change_every_row(rate):
 
 
 first = refresh("full refresh, first (target <= 8 s)")
-again = refresh("full refresh again, nothing changed: rows recomputed, none rewritten (target <= 8 s)")
+again = refresh("full refresh again, nothing changed (rows recomputed, none rewritten; target <= 8 s)")
 change_every_row(1.0)
 changed = refresh("full refresh again, every active customer-month changed (a new admin cost rule; target <= 8 s)")
 floor = sql_floor()
