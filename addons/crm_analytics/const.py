@@ -15,9 +15,6 @@ REFRESH_SQL_SETTINGS = {"work_mem": "256MB", "jit": "off", "join_collapse_limit"
 # Space left free in each page of crm_customer_metrics: a full refresh rewrites every row, and with room on its
 # page the new version is a HOT update, which writes none of the table's indexes.
 METRICS_FILLFACTOR = 50
-# New customers of one company from which a refresh's insert is a bulk load (crm.customer.metrics.store): their
-# rows are checked against the table's foreign keys in one anti-join per key, not one trigger call per row and key.
-METRICS_BULK_ROWS = 50_000
 # Day numbers of the refresh (first / last purchase, occasions) count from this date.
 EPOCH = "1970-01-01"
 

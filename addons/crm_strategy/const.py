@@ -132,10 +132,6 @@ PLAYBOOK_FIELD_LEVERS = {
     "sales_team": ("team_id", "crm_team_id"),
     "channel": ("channel_id", "crm_channel_id"),
 }
-# documents of one kind from which a channel assignment is a bulk load (crm.channel._assign_kind)
-CHANNEL_BULK_ROWS = 50_000
-# new customer-months of one company from which a P&L refresh is a bulk load (crm.customer.pnl._refresh_pnl)
-PNL_BULK_ROWS = 50_000
 # Space left free in each page of crm_customer_pnl: a refresh that changes every row (a new cost rule) updates them
 # in place, and with room on its page the new version is a HOT update, which writes none of the table's indexes
 # (238k rows: 3.7 s to 1.7 s)

@@ -1,10 +1,8 @@
-from contextlib import nullcontext
-
 from odoo import models
-from odoo.addons.crm_strategy.tools.pg import float_to_numeric, foreign_keys_suspended, local_settings
+from odoo.addons.crm_strategy.tools.pg import bulk_load, float_to_numeric, local_settings
 from odoo.tools import SQL
 
-from ..const import EPOCH, METRICS_BULK_ROWS, REFRESH_SQL_SETTINGS, STAGING_COLUMNS
+from ..const import EPOCH, REFRESH_SQL_SETTINGS, STAGING_COLUMNS
 from ..tools.pgcopy import copy_in_binary
 
 # Written by the insert but left alone when a refresh updates a row: the key, and the acquisition cost, which
@@ -67,7 +65,7 @@ class CrmCustomerMetricsStore(models.AbstractModel):
             [added] = cr.fetchone()
             # many new customers (the first refresh of a large company): one anti-join per foreign key checks
             # them, rather than a trigger call per row and key; readers of the metrics wait for the commit
-            with foreign_keys_suspended(cr, "crm_customer_metrics") if added >= METRICS_BULK_ROWS else nullcontext():
+            with bulk_load(cr, "crm_customer_metrics", added):
                 cr.execute(self._insert_sql(company, settings, model))
 
     def _update_sql(self, company, settings, model):

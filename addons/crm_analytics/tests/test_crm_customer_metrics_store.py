@@ -4,11 +4,11 @@ from unittest.mock import patch
 import pandas as pd
 import psycopg2
 
+from odoo.addons.crm_strategy.tools import pg
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
 from ..const import STAGING_COLUMNS
-from ..models import crm_customer_metrics_store
 from .common import HandCheckedCase
 
 METRICS_KEYS = """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
@@ -112,7 +112,7 @@ class TestCustomerMetricsStore(HandCheckedCase):
         self.assertIn("FOREIGN KEY (partner_id) REFERENCES res_partner(id) ON DELETE CASCADE", [k[1] for k in keys])
         cr.execute(SQL("DELETE FROM crm_customer_metrics WHERE company_id = %s", self.company.id))
         self._stage(staged)
-        with patch.object(crm_customer_metrics_store, "METRICS_BULK_ROWS", 2):
+        with patch.object(pg, "BULK_LOAD_ROWS", 2):
             self.Metrics._write_staged(self.company, self.settings, fit)
         self.env.invalidate_all()
         reloaded = self.Metrics.search_read(domain, columns, order="partner_id")

@@ -45,6 +45,22 @@ def in_ids(column, ids):
     return SQL("TRUE") if ids is None else SQL("%s IN %s", column, tuple(ids) or (0,))
 
 
+# New rows from which a write into a table is a bulk load (see ``bulk_load``): below it the row-by-row key checks
+# cost less than dropping and adding the keys, and locking what they reference.
+BULK_LOAD_ROWS = 50_000
+
+
+@contextmanager
+def bulk_load(cr, table, new_rows):
+    """The block writes ``new_rows`` new rows into ``table``: from ``BULK_LOAD_ROWS`` on, with the table's foreign
+    keys suspended (``foreign_keys_suspended``), below it as it is."""
+    if new_rows < BULK_LOAD_ROWS:
+        yield
+        return
+    with foreign_keys_suspended(cr, table):
+        yield
+
+
 @contextmanager
 def foreign_keys_suspended(cr, table):
     """Drop the foreign keys of ``table`` and add them back on leaving: adding a key checks every row in one

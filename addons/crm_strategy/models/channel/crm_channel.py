@@ -1,15 +1,15 @@
-from contextlib import nullcontext
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ...const import CHANNEL_BULK_ROWS, CHANNEL_TYPES
+from ...const import CHANNEL_TYPES
+from ...tools import pg
 from ...tools.access import MANAGER_GROUP, check_group
 from ...tools.limits import MAX_AMOUNT, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, check_text_lengths
 from ...tools.notify import done_at, refresh_notification
-from ...tools.pg import foreign_keys_suspended, local_settings
+from ...tools.pg import bulk_load, local_settings
 from .crm_channel_assignment_sql import target, write_statement
 
 RULE_TYPES = [
@@ -213,12 +213,11 @@ class CrmChannel(models.Model):
                     "SELECT COUNT(*) FROM crm_channel_target t WHERE NOT EXISTS "
                     "(SELECT 1 FROM crm_channel_assignment ca WHERE %s = t.res_id)",
                     SQL.identifier("ca", Doc._channel_key)))
-                with foreign_keys_suspended(cr, "crm_channel_assignment") if new >= CHANNEL_BULK_ROWS \
-                        else nullcontext():
+                with bulk_load(cr, "crm_channel_assignment", new):
                     [(changed,)] = self.env.execute_query(write_statement(
                         Doc._channel_key, company.id, SQL("SELECT res_id, channel_id FROM crm_channel_target")))
                 cr.execute("DROP TABLE crm_channel_target")
-            if changed >= CHANNEL_BULK_ROWS:
+            if changed >= pg.BULK_LOAD_ROWS:
                 cr.execute("ANALYZE crm_channel_assignment")  # the next statements plan on the new rows
         self.env["crm.channel.assignment"].invalidate_model()
         Doc.invalidate_model(["channel_id", "channel_override"])

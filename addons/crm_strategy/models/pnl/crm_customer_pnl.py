@@ -1,4 +1,3 @@
-from contextlib import nullcontext
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -8,11 +7,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
-from ...const import PNL_BULK_ROWS, PNL_FILLFACTOR, WATERFALL
+from ...const import PNL_FILLFACTOR, WATERFALL
 from ...tools.access import MANAGER_GROUP, check_group
 from ...tools.locks import try_lock
 from ...tools.notify import done_at, refresh_notification
-from ...tools.pg import foreign_keys_suspended, local_settings
+from ...tools.pg import bulk_load, local_settings
 from ...tools.xlsx import Workbook, download_action, period_label
 from .crm_customer_pnl_sql import (
     NEW_ROWS,
@@ -157,7 +156,7 @@ class CrmCustomerPnl(models.Model):
         [(added,)] = self.env.execute_query(new_row_count(company.id, NEW_ROWS))
         # many new rows (the first refresh of a large company): one anti-join per foreign key checks them,
         # rather than a trigger call per row and key (most of the time of the write); readers of the P&L wait
-        with foreign_keys_suspended(cr, self._table) if added >= PNL_BULK_ROWS else nullcontext():
+        with bulk_load(cr, self._table, added):
             [counts] = self.env.execute_query(write_statement(company.id, date_from, NEW_ROWS))
         return counts
 

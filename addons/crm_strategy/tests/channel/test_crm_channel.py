@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
-from ...models.channel import crm_channel
+from ...tools import pg
 from ..common import CrmChannelCase
 
 KEYS = "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint " \
@@ -47,7 +47,7 @@ class TestCrmChannel(CrmChannelCase):
         cr.execute(KEYS)
         keys = cr.fetchall()
         self.assertEqual(len(keys), 4, "company, order, invoice, channel")
-        with patch.object(crm_channel, "CHANNEL_BULK_ROWS", 1):
+        with patch.object(pg, "BULK_LOAD_ROWS", 1):
             self._reset_and_assign()
         self.assertEqual(self.o1.channel_id, self.web)
         self.assertEqual((self.o2 | self.o3).invoice_ids.channel_id, self.field)

@@ -11,7 +11,7 @@ from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
 from ...const import DRIVER_VOLUMES, PNL_FILLFACTOR
-from ...models.pnl import crm_customer_pnl
+from ...tools import pg
 from ..common import CrmStrategyCase
 
 PNL_KEYS = ("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -207,7 +207,7 @@ class TestCrmCustomerPnl(CrmStrategyCase):
         keys = cr.fetchall()
         self.assertEqual(len(keys), 3, "customer, company, segment")
         cr.execute("DELETE FROM crm_customer_pnl WHERE company_id = %s", [self.company.id])
-        with patch.object(crm_customer_pnl, "PNL_BULK_ROWS", 1):
+        with patch.object(pg, "BULK_LOAD_ROWS", 1):
             Pnl._refresh_pnl(self.company)
         Pnl.invalidate_model()
         reloaded = Pnl.search_read([("company_id", "=", self.company.id)], columns, order="partner_id, month")
